@@ -1,0 +1,7 @@
+select
+    country_code,
+    iso2_code,
+    country_name,
+    region,
+    income_group
+from {{ ref('countries') }}

@@ -1,0 +1,42 @@
+-- Every accepted record version, typed. One row per (file, row).
+with source as (
+    select * from {{ source('programme_records', 'programme_records') }}
+),
+
+typed as (
+    select
+        {{ surrogate_key(['lower(programme_ref)']) }} as programme_sk,
+        programme_ref,
+        lower(programme_ref) as programme_key,
+        programme_name,
+        {{ split_list('organisations') }} as organisations,
+        upper(country_code) as country_code,
+        subnational_area,
+        lower(level) as level,
+        cast(start_year as integer) as start_year,
+        cast(end_year as integer) as end_year,
+        lower(team_kind) as team_kind_code,
+        lower(collaboration_model) as collaboration_model_code,
+        list_transform(
+            {{ split_list('actors') }}, a -> regexp_replace(lower(a), '\s+', ' ', 'g')
+        ) as actor_aliases,
+        cast(schools_count as bigint) as schools_count,
+        cast(teachers_count as bigint) as teachers_count,
+        cast(learners_count as bigint) as learners_count,
+        cast(funding_amount as decimal(18, 2)) as funding_amount,
+        upper(funding_currency) as funding_currency,
+        lower(funding_period) as funding_period,
+        {{ split_list('funders') }} as funders,
+        roles_extended,
+        description,
+        source_name,
+        source_url,
+        _file_sha256 as file_sha256,
+        _file_name as file_name,
+        cast(_row_number as integer) as row_number,
+        _record_hash as record_hash,
+        cast(_loaded_at as timestamptz) as loaded_at
+    from source
+)
+
+select * from typed

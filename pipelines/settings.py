@@ -1,0 +1,61 @@
+"""Configuration from environment variables, with defaults for the embedded local setup.
+
+Relative paths are resolved against the repository root, so commands work from any folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb_extension_excel
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+SAMPLE_DATA_DIR = REPO_ROOT / "sample_data" / "programme_records"
+WAREHOUSE_FILE_NAME = "learning_teams.duckdb"
+# The dbt installed beside this Python (the project venv), also when the venv is not activated.
+DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
+EXCEL_EXTENSION = (
+    Path(duckdb_extension_excel.__file__).parent
+    / "extensions"
+    / "v1.5.5"
+    / "excel.duckdb_extension"
+)
+
+
+def _path(variable: str, default: str) -> Path:
+    path = Path(os.environ.get(variable) or default).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse_path: Path
+    landing_dir: Path
+    archive_dir: Path
+    publish_dir: Path
+    sensor_interval_seconds: int
+    landing_settle_seconds: float
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        warehouse_path = _path("LT_WAREHOUSE_PATH", f"warehouse/{WAREHOUSE_FILE_NAME}")
+        if warehouse_path.name != WAREHOUSE_FILE_NAME:
+            # dbt bakes the catalog name (the file's stem) into its manifest.
+            raise ValueError(
+                f"LT_WAREHOUSE_PATH must name a file called {WAREHOUSE_FILE_NAME} "
+                f"(got {warehouse_path}); put it in another folder instead"
+            )
+        return cls(
+            warehouse_path=warehouse_path,
+            landing_dir=_path("LT_LANDING_DIR", "warehouse/landing/programme_records"),
+            archive_dir=_path("LT_ARCHIVE_DIR", "warehouse/archive/programme_records"),
+            publish_dir=_path("LT_PUBLISH_DIR", "warehouse/published"),
+            sensor_interval_seconds=int(os.environ.get("LT_SENSOR_INTERVAL_SECONDS", "30")),
+            landing_settle_seconds=float(os.environ.get("LT_LANDING_SETTLE_SECONDS", "2")),
+        )

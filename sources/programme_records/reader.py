@@ -1,0 +1,286 @@
+"""Read one programme-records file (CSV, XLSX or JSON) into DuckDB, one row per record.
+
+Every format lands in the same temporary table, `incoming`:
+
+    _row_number  INTEGER                 row as a person finds it: the line/row number in a CSV
+                                         or XLSX (the header is row 1), the 1-based position of
+                                         the record in a JSON array
+    _record      MAP(VARCHAR, VARCHAR)   column name (normalised) -> value as text; list values
+                                         from JSON arrays are joined with '; '
+    _parse_error VARCHAR                 why the row could not be read properly, else NULL
+    _raw         VARCHAR                 the row as submitted (CSV line / JSON object text)
+
+A problem with the whole file (empty, not a CSV/XLSX/JSON, unreadable) is returned as
+`ReadResult.file_error`, with no rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .contract import FILE_FORMATS
+
+UTF8_BOM = b"\xef\xbb\xbf"
+XLSX_REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
+
+
+@dataclass
+class ReadResult:
+    file_format: str | None
+    encoding: str | None = None
+    rows_read: int = 0
+    file_error: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def normalise_name(name: str) -> str:
+    """Column names match case-insensitively; spaces and hyphens count as underscores."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+_INCOMING_FROM_JSON = """
+CREATE OR REPLACE TEMP TABLE incoming AS
+SELECT
+    _row_number::INTEGER AS _row_number,
+    CASE WHEN json_type(_json) = 'OBJECT' THEN map_from_entries(list_transform(
+        json_keys(_json),
+        k -> struct_pack(
+            k := regexp_replace(lower(trim(k)), '[\\s\\-]+', '_', 'g'),
+            v := CASE json_type(_json -> ('$."' || k || '"'))
+                WHEN 'NULL' THEN NULL
+                WHEN 'ARRAY' THEN array_to_string(
+                    list_transform(
+                        CAST(_json -> ('$."' || k || '"') AS JSON[]),
+                        e -> coalesce(e ->> '$', '')
+                    ), '; ')
+                ELSE _json ->> ('$."' || k || '"')
+            END)))
+    END AS _record,
+    CASE WHEN _parse_error IS NOT NULL THEN _parse_error
+         WHEN json_type(_json) <> 'OBJECT'
+         THEN 'is a JSON '
+              || CASE json_type(_json) WHEN 'VARCHAR' THEN 'string' ELSE lower(json_type(_json)) END
+              || ', not an object of column: value pairs'
+    END AS _parse_error,
+    _raw
+FROM {source}
+"""
+
+
+def read_into_duckdb(
+    con: duckdb.DuckDBPyConnection, path: Path, excel_extension: Path | None
+) -> ReadResult:
+    """Fill the temp table `incoming` from the file at `path` (see module docstring)."""
+    suffix = path.suffix.lower()
+    file_format = FILE_FORMATS.get(suffix)
+    con.execute(
+        _INCOMING_FROM_JSON.format(
+            source="(SELECT 0 AS _row_number, NULL::JSON AS _json, NULL::VARCHAR AS _parse_error, "
+            "NULL::VARCHAR AS _raw WHERE false)"
+        )
+    )
+    if file_format is None:
+        expected = ", ".join(FILE_FORMATS)
+        return ReadResult(
+            None,
+            file_error=f"unsupported file type '{suffix or path.name}' "
+            f"(expected one of {expected})",
+        )
+    data = path.read_bytes()
+    if not data.strip(b" \t\r\n" + UTF8_BOM):
+        return ReadResult(file_format, file_error="the file is empty")
+    reader = {"csv": _read_csv, "json": _read_json, "xlsx": _read_xlsx}[file_format]
+    result = reader(con, path, data, excel_extension)
+    if result.file_error is None:
+        result.rows_read = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
+        if result.rows_read == 0:
+            result.file_error = "the file has a header but no records"
+    return result
+
+
+def _decode_lines(data: bytes) -> tuple[list[str], dict[int, str], str]:
+    """Decode line by line so one badly encoded line does not sink the file.
+
+    Returns the decoded lines, {line number: problem} for lines that are not UTF-8, and the
+    encoding name. Invalid lines are decoded as Windows-1252 so the quarantine can show them.
+    """
+    encoding = "utf-8"
+    if data.startswith(UTF8_BOM):
+        data, encoding = data[len(UTF8_BOM) :], "utf-8-sig"
+    lines, problems = [], {}
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            lines.append(raw.decode("cp1252", errors="replace"))
+            problems[number] = (
+                f"byte 0x{raw[exc.start]:02X} at position {exc.start + 1} of line {number} is "
+                "not UTF-8 (the file looks Latin-1/Windows-1252 encoded; save it as UTF-8)"
+            )
+    return lines, problems, encoding
+
+
+def _read_csv(con, path: Path, data: bytes, _excel) -> ReadResult:
+    lines, bad_lines, encoding = _decode_lines(data)
+    result = ReadResult("csv", encoding=encoding)
+    if encoding == "utf-8-sig":
+        result.notices.append("a UTF-8 byte-order mark was removed from the start of the file")
+    if bad_lines:
+        result.encoding = "mixed/invalid utf-8"
+    text = io.StringIO("".join(lines), newline="")
+    try:
+        reader = csv.reader(text, strict=True)
+        header = next(reader)
+        header_line = reader.line_num
+    except csv.Error as exc:
+        return ReadResult("csv", encoding, file_error=f"the header is not valid CSV: {exc}")
+    names = [normalise_name(h) for h in header]
+    duplicates = sorted({n for n in names if n and names.count(n) > 1})
+    if duplicates:
+        return ReadResult(
+            "csv",
+            encoding,
+            file_error=f"duplicate column(s) in the header: {', '.join(duplicates)}",
+        )
+    if "" in names:
+        return ReadResult(
+            "csv",
+            encoding,
+            file_error=f"the header has an empty column name (column {names.index('') + 1})",
+        )
+    rows = {"_row_number": [], "_json": [], "_parse_error": [], "_raw": []}
+    first_line = header_line + 1
+    while True:
+        try:
+            values = next(reader)
+            error = None
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            values, error = [], f"is not valid CSV: {exc}"
+        last_line = reader.line_num
+        raw = "".join(lines[first_line - 1 : last_line])
+        span = range(first_line, last_line + 1)
+        first_line, row_number = last_line + 1, first_line
+        if not error and not any(v.strip() for v in values):
+            continue  # a blank line is not a record
+        encoding_problems = [bad_lines[n] for n in span if n in bad_lines]
+        if encoding_problems:
+            error = "; ".join(encoding_problems)
+        elif not error and len(values) != len(names):
+            error = f"has {len(values)} fields but the header has {len(names)}"
+        record = dict(zip(names, values, strict=False)) if not error else {}
+        rows["_row_number"].append(row_number)
+        rows["_json"].append(json.dumps(record, ensure_ascii=False))
+        rows["_parse_error"].append(error)
+        rows["_raw"].append(raw.rstrip("\r\n"))
+    frame = pd.DataFrame(rows).astype(
+        {"_row_number": "int64", "_json": "object", "_parse_error": "object", "_raw": "object"}
+    )
+    con.register("csv_rows", frame)
+    try:
+        con.execute(
+            _INCOMING_FROM_JSON.format(
+                source="(SELECT _row_number, _json::JSON AS _json, _parse_error, _raw "
+                "FROM csv_rows)"
+            )
+        )
+    finally:
+        con.unregister("csv_rows")
+    return result
+
+
+def _read_json(con, path: Path, data: bytes, _excel) -> ReadResult:
+    encoding = "utf-8-sig" if data.startswith(UTF8_BOM) else "utf-8"
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return ReadResult(
+            "json",
+            "invalid",
+            file_error=(
+                f"byte 0x{data[exc.start]:02X} at offset {exc.start} is not UTF-8; JSON files must "
+                "be UTF-8 encoded"
+            ),
+        )
+    if not data.lstrip(UTF8_BOM + b" \t\r\n").startswith(b"["):
+        return ReadResult(
+            "json",
+            encoding,
+            file_error=("the file must be a JSON array of records ([{...}, {...}])"),
+        )
+    source = f"read_json_objects('{_sql_path(path)}', format='array', maximum_object_size=16777216)"
+    try:
+        con.execute(
+            _INCOMING_FROM_JSON.format(
+                source=f"""(
+            SELECT row_number() OVER () AS _row_number, json AS _json,
+                   NULL::VARCHAR AS _parse_error, json::VARCHAR AS _raw
+            FROM {source})"""
+            )
+        )
+    except duckdb.Error as exc:
+        return ReadResult("json", encoding, file_error=f"malformed JSON: {_first_line(exc)}")
+    result = ReadResult("json", encoding)
+    if encoding == "utf-8-sig":
+        result.notices.append("a UTF-8 byte-order mark was removed from the start of the file")
+    return result
+
+
+def _read_xlsx(con, path: Path, data: bytes, excel_extension: Path | None) -> ReadResult:
+    # DuckDB's reader can hang on a damaged archive, so check the container first.
+    problem = _xlsx_container_problem(data)
+    if problem:
+        return ReadResult("xlsx", file_error=problem)
+    if excel_extension is None:
+        return ReadResult("xlsx", file_error="the DuckDB excel extension is not available")
+    con.execute(f"LOAD '{_sql_path(excel_extension)}'")
+    try:
+        con.execute(
+            _INCOMING_FROM_JSON.format(
+                source=f"""(
+            SELECT _row_number + 1 AS _row_number, _json, NULL::VARCHAR AS _parse_error,
+                   _json::VARCHAR AS _raw
+            FROM (SELECT row_number() OVER () AS _row_number, to_json(t) AS _json
+                  FROM read_xlsx('{_sql_path(path)}', header=true, all_varchar=true,
+                                 stop_at_empty=false) AS t)
+            -- rows whose cells are all empty are blank lines, not records
+            WHERE list_bool_or(list_transform(json_keys(_json),
+                k -> nullif(trim(_json ->> ('$."' || k || '"')), '') IS NOT NULL)))"""
+            )
+        )
+    except duckdb.Error as exc:
+        return ReadResult("xlsx", file_error=f"the workbook could not be read: {_first_line(exc)}")
+    return ReadResult("xlsx", encoding="xlsx")
+
+
+def _xlsx_container_problem(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = set(archive.namelist())
+            missing = [m for m in XLSX_REQUIRED_MEMBERS if m not in members]
+            if missing:
+                return f"not an Excel workbook (missing {', '.join(missing)})"
+            broken = archive.testzip()
+            if broken:
+                return f"the workbook is damaged (member {broken} fails its checksum)"
+    except zipfile.BadZipFile as exc:
+        return f"not an Excel .xlsx workbook ({exc})"
+    return None
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

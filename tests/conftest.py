@@ -1,0 +1,53 @@
+"""Test session setup: telemetry off, the dbt manifest parsed once before collection (the
+Definitions import needs it), and helpers for an isolated warehouse in a temp folder."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+for _variable, _value in (
+    ("DO_NOT_TRACK", "1"),
+    ("DBT_SEND_ANONYMOUS_USAGE_STATS", "false"),
+    ("GX_ANALYTICS_ENABLED", "false"),
+):
+    os.environ[_variable] = _value
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = REPO_ROOT / "sample_data" / "programme_records"
+
+
+def pytest_configure(config):
+    # Parse the dbt project before test modules import pipelines.definitions.
+    from pipelines.cli import prepare
+
+    prepare()
+
+
+@pytest.fixture
+def settings(tmp_path, monkeypatch):
+    """Settings whose every path is under tmp_path (no sensor settle delay)."""
+    from pipelines.settings import Settings
+
+    warehouse_dir = tmp_path / "warehouse"
+    values = {
+        "LT_WAREHOUSE_PATH": str(warehouse_dir / "learning_teams.duckdb"),
+        "LT_LANDING_DIR": str(tmp_path / "landing"),
+        "LT_ARCHIVE_DIR": str(warehouse_dir / "archive"),
+        "LT_PUBLISH_DIR": str(warehouse_dir / "published"),
+        "LT_LANDING_SETTLE_SECONDS": "0",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    result = Settings.from_env()
+    result.landing_dir.mkdir(parents=True)
+    return result
+
+
+def drop_sample_files(landing_dir: Path, *names: str) -> list[Path]:
+    """Copy bundled sample files (all of them when no names) into a landing folder."""
+    sources = [SAMPLE_DIR / n for n in names] or [
+        p for p in sorted(SAMPLE_DIR.iterdir()) if p.suffix in {".csv", ".json", ".xlsx"}
+    ]
+    return [Path(shutil.copyfile(p, landing_dir / p.name)) for p in sources]

@@ -1,0 +1,283 @@
+"""End to end on a temporary warehouse: landing files -> sensor -> ingest runs -> dbt build,
+GE checks and publish; then the marts are queried. Also: re-runs change nothing, a changed
+record is kept in history, new files trigger the downstream assets through automation, and a
+failing blocking check stops the Python asset downstream."""
+
+import hashlib
+import json
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.definitions import build_definitions
+from pipelines.local_run import build, ingest, run_pipeline, tick_landing_sensor
+from pipelines.settings import Settings
+from tests.conftest import SAMPLE_DIR, drop_sample_files
+
+PUBLISHED = dg.AssetKey(["published", "warehouse"])
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in {
+            "LT_WAREHOUSE_PATH": str(root / "warehouse" / "learning_teams.duckdb"),
+            "LT_LANDING_DIR": str(root / "landing"),
+            "LT_ARCHIVE_DIR": str(root / "warehouse" / "archive"),
+            "LT_PUBLISH_DIR": str(root / "warehouse" / "published"),
+            "LT_LANDING_SETTLE_SECONDS": "0",
+        }.items():
+            patch.setenv(key, value)
+        settings = Settings.from_env()
+        settings.landing_dir.mkdir(parents=True)
+        with dg.instance_for_test(
+            overrides={"concurrency": {"pools": {"default_limit": 1}}}
+        ) as instance:
+            yield settings, build_definitions(settings), instance, patch
+
+
+@pytest.fixture(scope="module")
+def first_run(env):
+    settings, defs, instance, _ = env
+    drop_sample_files(settings.landing_dir)
+    return run_pipeline(defs, instance)
+
+
+def query(settings, sql, params=None):
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def fingerprint(settings, table):
+    rows = query(settings, f"SELECT * FROM {table} ORDER BY ALL")
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_pipeline_runs_green_on_the_bundled_sample(first_run):
+    assert first_run.ingested == {
+        "ghana_and_partners.json": True,
+        "global_learning_teams_database.xlsx": True,
+        "late_submissions_2024.csv": True,
+        "uk_partnerships_2002.csv": True,
+    }
+    assert first_run.build.success, first_run.failed_checks
+    assert first_run.failed_checks == []
+
+
+def test_dbt_tests_and_ge_suites_ran_as_checks(first_run):
+    evaluations = first_run.build.get_asset_check_evaluations()
+    names = {e.check_name for e in evaluations}
+    assert {"ge_dim_programme", "ge_fct_country_summary", "ge_fct_programme_actor"} <= names
+    assert sum(1 for e in evaluations if e.check_name.startswith(("unique_", "not_null_"))) > 20
+    assert all(e.passed for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR)
+
+
+def test_marts_hold_the_seed_programmes_with_their_facts(env, first_run):
+    settings = env[0]
+    nlc = query(
+        settings,
+        """
+        SELECT schools_count, funding_amount, funding_currency, funding_period, team_kind_code,
+               country_name
+        FROM marts.dim_programme WHERE programme_ref = 'GBR-NCSL-NLC'""",
+    )
+    assert nlc == [(6, 50000, "GBP", "per_year", "cross_sector", "United Kingdom")]
+    bedfordshire = query(
+        settings,
+        """
+        SELECT start_year, schools_count, subnational_area FROM marts.dim_programme
+        WHERE programme_ref = 'GBR-BEDS-SIP'""",
+    )
+    assert bedfordshire == [(1999, 39, "Bedfordshire")]
+    names = " | ".join(
+        r[0] for r in query(settings, "SELECT programme_name FROM marts.dim_programme")
+    )
+    for expected in ("Pathfinder", "triad", "Teachmeet", "Ghana"):
+        assert expected.lower() in names.lower(), expected
+
+
+def test_marts_are_consistent(env, first_run):
+    settings = env[0]
+    (programmes,) = query(settings, "SELECT count(*) FROM marts.dim_programme")[0]
+    (loaded,) = query(settings, "SELECT count(*) FROM raw.programme_records")[0]
+    assert programmes == loaded == 42
+    assert query(settings, "SELECT count(*) FROM raw.programme_records_quarantine") == [(2,)]
+    (actor_rows,) = query(settings, "SELECT count(*) FROM marts.fct_programme_actor")[0]
+    (actor_sum,) = query(settings, "SELECT sum(actor_count) FROM marts.dim_programme")[0]
+    assert actor_rows == actor_sum > programmes
+    gbr = query(
+        settings,
+        """SELECT programme_count, region, income_group
+                             FROM marts.fct_country_summary WHERE country_code = 'GBR'""",
+    )
+    assert gbr[0][1:] == ("Europe & Central Asia", "High income") and gbr[0][0] >= 15
+    (summed,) = query(settings, "SELECT sum(programme_count) FROM marts.fct_country_summary")[0]
+    assert summed == programmes
+
+
+def test_marts_are_documented_in_the_database(env, first_run):
+    comments = dict(
+        query(
+            env[0],
+            """
+        SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'""",
+        )
+    )
+    assert set(comments) >= {
+        "dim_programme",
+        "dim_country",
+        "fct_programme_actor",
+        "fct_country_summary",
+    }
+    assert all(comments.values())
+
+
+def test_published_copy_and_parquet_exports(env, first_run):
+    settings = env[0]
+    published = settings.publish_dir / "learning_teams.duckdb"
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.execute("SELECT count(*) FROM marts.dim_programme").fetchone()[0] == 42
+    con.close()
+    parquet = settings.publish_dir / "parquet" / "fct_country_summary.parquet"
+    (rows,) = duckdb.sql(f"SELECT count(*) FROM '{parquet}'").fetchone()
+    assert rows == query(settings, "SELECT count(*) FROM marts.fct_country_summary")[0][0]
+
+
+def test_running_again_changes_nothing(env, first_run):
+    settings, defs, instance, _ = env
+    tables = [
+        "raw.programme_records",
+        "raw.programme_records_quarantine",
+        "raw.programme_record_files",
+        "marts.dim_programme",
+        "marts.fct_country_summary",
+        "marts.dim_programme_history",
+    ]
+    before = {t: fingerprint(settings, t) for t in tables}
+    again = run_pipeline(defs, instance)
+    assert again.ingested == {} and again.skip_reason  # same files: no new runs
+    assert again.success
+    partition = instance.get_dynamic_partitions("programme_record_files")[0]
+    rerun = ingest(defs, instance, dg.RunRequest(partition_key=partition, tags={}))
+    assert rerun.success
+    build(defs, instance)
+    assert {t: fingerprint(settings, t) for t in tables} == before
+
+
+def test_new_file_triggers_downstream_automation_and_history(env, first_run):
+    settings, defs, instance, _ = env
+    source = SAMPLE_DIR / "uk_partnerships_2002.csv"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0]
+    bedfordshire = next(line for line in lines if line.startswith("GBR-BEDS-SIP,"))
+    updated = settings.landing_dir / "bedfordshire_update.csv"
+    updated.write_text(header + bedfordshire.replace(",39,", ",41,", 1), encoding="utf-8")
+
+    # As the automation sensor does: evaluate, new data arrives, evaluate again from the cursor.
+    before = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    (request,) = tick_landing_sensor(defs, instance).run_requests
+    assert ingest(defs, instance, request).success
+    evaluation = dg.evaluate_automation_conditions(
+        defs=defs, instance=instance, cursor=before.cursor
+    )
+    requested = {r.key for r in evaluation.results if r.true_subset.size > 0}
+    for key in (
+        ["staging", "stg_programme_records__programme_records"],
+        ["marts", "dim_programme"],
+        ["published", "warehouse"],
+    ):
+        assert dg.AssetKey(key) in requested, key
+
+    assert build(defs, instance).success
+    history = query(
+        settings,
+        """
+        SELECT schools_count, is_current FROM marts.dim_programme_history
+        WHERE programme_ref = 'GBR-BEDS-SIP' ORDER BY valid_from""",
+    )
+    assert history == [(39, False), (41, True)]
+
+
+def test_failing_blocking_check_stops_the_python_asset_downstream(env, first_run, tmp_path):
+    settings, defs, instance, patch = env
+    suites = tmp_path / "suites"
+    shutil.copytree(SAMPLE_DIR.parents[1] / "expectations" / "suites", suites)
+    strict = json.loads((suites / "dim_programme.json").read_text())
+    strict["expectations"].append(
+        {
+            "type": "expect_table_row_count_to_be_between",
+            "kwargs": {"min_value": 1_000_000},
+            "meta": {"why": "test: a suite this data cannot pass"},
+        }
+    )
+    (suites / "dim_programme.json").write_text(json.dumps(strict))
+    published = settings.publish_dir / "learning_teams.duckdb"
+    published_before = published.stat().st_mtime_ns
+    patch.setenv("LT_EXPECTATIONS_DIR", str(suites))
+    try:
+        result = build(defs, instance)
+    finally:
+        patch.delenv("LT_EXPECTATIONS_DIR")
+    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    assert "ge_dim_programme" in failed
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert dg.AssetKey(["marts", "dim_programme"]) in materialized
+    assert PUBLISHED not in materialized
+    assert published.stat().st_mtime_ns == published_before
+
+
+def test_failing_raw_check_blocks_the_downstream_automation(env, first_run, tmp_path):
+    """Runs last: it leaves a failed blocking check on raw/programme_records."""
+    settings, defs, instance, patch = env
+    suites = tmp_path / "suites"
+    shutil.copytree(SAMPLE_DIR.parents[1] / "expectations" / "suites", suites)
+    strict = json.loads((suites / "raw_programme_records.json").read_text())
+    strict["expectations"].append(
+        {
+            "type": "expect_column_values_to_match_regex",
+            "kwargs": {"column": "programme_ref", "regex": "^NEVER$"},
+            "meta": {"why": "test: a rule every row breaks"},
+        }
+    )
+    (suites / "raw_programme_records.json").write_text(json.dumps(strict))
+    (settings.landing_dir / "another.json").write_text(
+        json.dumps(
+            [
+                {
+                    "programme_ref": "KEN-TEST-BLOCK",
+                    "programme_name": "Blocked programme",
+                    "organisations": ["Test org"],
+                    "country_code": "KEN",
+                    "level": "local",
+                    "start_year": 2020,
+                    "team_kind": "school_community",
+                    "actors": ["parents"],
+                    "source_name": "test",
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    before = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    patch.setenv("LT_EXPECTATIONS_DIR", str(suites))
+    try:
+        (request,) = tick_landing_sensor(defs, instance).run_requests
+        run = ingest(defs, instance, request)
+    finally:
+        patch.delenv("LT_EXPECTATIONS_DIR")
+    (check,) = [
+        e for e in run.get_asset_check_evaluations() if e.check_name == "ge_raw_programme_records"
+    ]
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    evaluation = dg.evaluate_automation_conditions(
+        defs=defs, instance=instance, cursor=before.cursor
+    )
+    requested = {r.key for r in evaluation.results if r.true_subset.size > 0}
+    assert dg.AssetKey(["staging", "stg_programme_records__programme_records"]) not in requested
+    assert dg.AssetKey(["published", "warehouse"]) not in requested

@@ -1,0 +1,73 @@
+"""Loading: good rows load, bad rows are quarantined with reasons, nothing is lost, re-runs
+change nothing."""
+
+import duckdb
+import pytest
+
+from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE, RECORDS_TABLE
+from tests.conftest import SAMPLE_DIR
+
+from .helpers import good_record, load, write_csv
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
+    yield connection
+    connection.close()
+
+
+def table(con, name, order="1"):
+    return con.execute(f"SELECT * FROM {name} ORDER BY {order}").fetchall()
+
+
+def test_good_rows_load_and_bad_rows_are_quarantined(con, tmp_path):
+    path = write_csv(
+        tmp_path / "mixed.csv",
+        [
+            good_record("M-1"),
+            good_record("M-2", country_code="UK"),
+            good_record("M-3"),
+        ],
+    )
+    result = load(con, path)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    assert result.status == "partially_loaded"
+    refs = con.execute(f"SELECT programme_ref FROM {RECORDS_TABLE} ORDER BY 1").fetchall()
+    assert refs == [("M-1",), ("M-3",)]
+    quarantined = con.execute(
+        f"SELECT _file_name, _row_number, programme_ref, reason, raw_record FROM {QUARANTINE_TABLE}"
+    ).fetchone()
+    assert quarantined[:3] == ("mixed.csv", 3, "M-2")
+    assert "country_code 'UK'" in quarantined[3]
+    assert quarantined[4].startswith("M-2,")  # the row as submitted is kept
+
+
+def test_unreadable_file_is_quarantined_whole(con, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    result = load(con, path)
+    assert (result.status, result.rows_quarantined) == ("rejected", 1)
+    assert result.problems == ["empty.csv the whole file was rejected: the file is empty"]
+    status = con.execute(f"SELECT status, message FROM {FILES_TABLE}").fetchone()
+    assert status == ("rejected", "the file is empty")
+
+
+def test_loading_twice_changes_nothing(con, tmp_path):
+    path = write_csv(tmp_path / "twice.csv", [good_record("T-1"), good_record("T-2", level="x")])
+    load(con, path)
+    before = [table(con, t) for t in (RECORDS_TABLE, QUARANTINE_TABLE, FILES_TABLE)]
+    load(con, path)
+    after = [table(con, t) for t in (RECORDS_TABLE, QUARANTINE_TABLE, FILES_TABLE)]
+    assert before == after
+
+
+def test_bundled_sample_loads_with_exactly_the_two_documented_bad_rows(con):
+    results = [load(con, p) for p in sorted(SAMPLE_DIR.iterdir()) if p.suffix != ".md"]
+    assert {r.file_format for r in results} == {"csv", "json", "xlsx"}
+    problems = [p for r in results for p in r.problems]
+    assert len(problems) == 2, problems
+    assert any("country_code 'UK'" in p for p in problems)
+    assert any("end_year 2019 is before start_year 2021" in p for p in problems)
+    loaded = con.execute(f"SELECT count(*) FROM {RECORDS_TABLE}").fetchone()[0]
+    assert loaded == sum(r.rows_loaded for r in results) >= 40
