@@ -40,7 +40,7 @@ class PipelineOutcome:
 
 def tick_landing_sensor(defs: dg.Definitions, instance: dg.DagsterInstance):
     """Evaluate the landing sensor once and register the partitions it asks for."""
-    sensor = defs.get_sensor_def(LANDING_SENSOR)
+    sensor = defs.resolve_sensor_def(LANDING_SENSOR)
     with dg.build_sensor_context(
         instance=instance, definitions=defs, resources={"landing": defs.resources["landing"]}
     ) as context:
@@ -59,7 +59,7 @@ def ingest(
     request: dg.RunRequest,
     log_level: str = "INFO",
 ):
-    return defs.get_job_def("ingest_programme_records").execute_in_process(
+    return defs.resolve_job_def("ingest_programme_records").execute_in_process(
         run_config=_run_config(log_level),
         instance=instance,
         partition_key=request.partition_key,
@@ -71,7 +71,7 @@ def ingest(
 def build(
     defs: dg.Definitions, instance: dg.DagsterInstance, log_level: str = "INFO"
 ) -> dg.ExecuteInProcessResult:
-    return defs.get_job_def("build_warehouse").execute_in_process(
+    return defs.resolve_job_def("build_warehouse").execute_in_process(
         run_config=_run_config(log_level), instance=instance, raise_on_error=False
     )
 

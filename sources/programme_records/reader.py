@@ -52,17 +52,14 @@ CREATE OR REPLACE TEMP TABLE incoming AS
 SELECT
     _row_number::INTEGER AS _row_number,
     CASE WHEN json_type(_json) = 'OBJECT' THEN map_from_entries(list_transform(
-        json_keys(_json),
-        k -> struct_pack(
-            k := regexp_replace(lower(trim(k)), '[\\s\\-]+', '_', 'g'),
-            v := CASE json_type(_json -> ('$."' || k || '"'))
+        map_entries(CAST(_json AS MAP(VARCHAR, JSON))),
+        e -> struct_pack(
+            k := regexp_replace(lower(trim(e.key)), '[\\s\\-]+', '_', 'g'),
+            v := CASE json_type(e.value)
                 WHEN 'NULL' THEN NULL
                 WHEN 'ARRAY' THEN array_to_string(
-                    list_transform(
-                        CAST(_json -> ('$."' || k || '"') AS JSON[]),
-                        e -> coalesce(e ->> '$', '')
-                    ), '; ')
-                ELSE _json ->> ('$."' || k || '"')
+                    list_transform(CAST(e.value AS JSON[]), x -> coalesce(x ->> '$', '')), '; ')
+                ELSE e.value ->> '$'
             END)))
     END AS _record,
     CASE WHEN _parse_error IS NOT NULL THEN _parse_error

@@ -127,7 +127,7 @@ def test_asset_graph_matches_the_lineage_snapshot(graph):
 
 
 def test_jobs_and_sensors_are_defined(defs):
-    assert defs.get_job_def("ingest_programme_records").partitions_def is not None
-    assert defs.get_job_def("build_warehouse")
-    assert defs.get_sensor_def("programme_records_landing_sensor")
-    assert defs.get_sensor_def("warehouse_automation_sensor")
+    assert defs.resolve_job_def("ingest_programme_records").partitions_def is not None
+    assert defs.resolve_job_def("build_warehouse")
+    assert defs.resolve_sensor_def("programme_records_landing_sensor")
+    assert defs.resolve_sensor_def("warehouse_automation_sensor")

@@ -54,6 +54,17 @@ def query(settings, sql, params=None):
         con.close()
 
 
+def stricter_suites(tmp_path, suite, expectation):
+    """A copy of the versioned suites with one more expectation added to `suite`."""
+    suites = tmp_path / "suites"
+    shutil.copytree(SAMPLE_DIR.parents[1] / "expectations" / "suites", suites)
+    path = suites / f"{suite}.json"
+    strict = json.loads(path.read_text())
+    strict["expectations"].append(expectation)
+    path.write_text(json.dumps(strict))
+    return suites
+
+
 def fingerprint(settings, table):
     rows = query(settings, f"SELECT * FROM {table} ORDER BY ALL")
     return hashlib.sha256(repr(rows).encode()).hexdigest()
@@ -206,17 +217,15 @@ def test_new_file_triggers_downstream_automation_and_history(env, first_run):
 
 def test_failing_blocking_check_stops_the_python_asset_downstream(env, first_run, tmp_path):
     settings, defs, instance, patch = env
-    suites = tmp_path / "suites"
-    shutil.copytree(SAMPLE_DIR.parents[1] / "expectations" / "suites", suites)
-    strict = json.loads((suites / "dim_programme.json").read_text())
-    strict["expectations"].append(
+    suites = stricter_suites(
+        tmp_path,
+        "dim_programme",
         {
             "type": "expect_table_row_count_to_be_between",
             "kwargs": {"min_value": 1_000_000},
             "meta": {"why": "test: a suite this data cannot pass"},
-        }
+        },
     )
-    (suites / "dim_programme.json").write_text(json.dumps(strict))
     published = settings.publish_dir / "learning_teams.duckdb"
     published_before = published.stat().st_mtime_ns
     patch.setenv("LT_EXPECTATIONS_DIR", str(suites))
@@ -232,20 +241,26 @@ def test_failing_blocking_check_stops_the_python_asset_downstream(env, first_run
     assert published.stat().st_mtime_ns == published_before
 
 
+def test_run_summary_names_marts_and_quarantined_rows(env, first_run):
+    from pipelines.summary import summarise
+
+    text = summarise(env[0].warehouse_path)
+    assert "marts.dim_programme" in text and "marts.fct_country_summary" in text
+    assert "late_submissions_2024.csv row 4: country_code 'UK'" in text
+
+
 def test_failing_raw_check_blocks_the_downstream_automation(env, first_run, tmp_path):
     """Runs last: it leaves a failed blocking check on raw/programme_records."""
     settings, defs, instance, patch = env
-    suites = tmp_path / "suites"
-    shutil.copytree(SAMPLE_DIR.parents[1] / "expectations" / "suites", suites)
-    strict = json.loads((suites / "raw_programme_records.json").read_text())
-    strict["expectations"].append(
+    suites = stricter_suites(
+        tmp_path,
+        "raw_programme_records",
         {
             "type": "expect_column_values_to_match_regex",
             "kwargs": {"column": "programme_ref", "regex": "^NEVER$"},
             "meta": {"why": "test: a rule every row breaks"},
-        }
+        },
     )
-    (suites / "raw_programme_records.json").write_text(json.dumps(strict))
     (settings.landing_dir / "another.json").write_text(
         json.dumps(
             [

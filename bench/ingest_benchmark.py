@@ -1,0 +1,107 @@
+"""Benchmark: load scaled programme-records files (CSV, JSON, XLSX) into a fresh DuckDB file.
+
+Prints, per format and size: rows, wall seconds, rows per second, rows quarantined, and the
+peak resident memory of the process. Every 50th generated row is invalid (it must be
+quarantined). Run: `.venv/bin/python bench/ingest_benchmark.py [--sizes 1000 10000 100000]`.
+"""
+
+import argparse
+import csv
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import EXCEL_EXTENSION, SEEDS_DIR
+from sources.programme_records.contract import COLUMN_NAMES
+from sources.programme_records.files import sha256_of
+from sources.programme_records.loader import load_file
+
+COUNTRIES = ["GBR", "GHA", "KEN", "NPL", "IND", "UGA", "PER", "BRA"]
+KINDS = ["within_school", "school_community", "cross_sector"]
+
+
+def record(i: int) -> dict:
+    bad = i % 50 == 49
+    return {
+        "programme_ref": f"BENCH-{i:07d}",
+        "programme_name": f"Benchmark learning team {i}",
+        "organisations": "Org A; Org B",
+        "country_code": "UK" if bad else COUNTRIES[i % len(COUNTRIES)],
+        "subnational_area": "",
+        "level": ["local", "regional", "national"][i % 3],
+        "start_year": str(1995 + i % 30),
+        "end_year": "" if i % 4 else str(2026 + i % 3),
+        "team_kind": KINDS[i % 3],
+        "collaboration_model": "teacher_triad" if i % 5 == 0 else "",
+        "actors": "teachers; head teachers; parents",
+        "schools_count": str(i % 40),
+        "teachers_count": str(i % 300),
+        "learners_count": str(i % 9000),
+        "funding_amount": "" if i % 3 else "50000",
+        "funding_currency": "" if i % 3 else "GBP",
+        "funding_period": "" if i % 3 else "per_year",
+        "funders": "",
+        "roles_extended": "Teachers act as coaches for peers.",
+        "description": "Synthetic record for benchmarking.",
+        "source_name": "benchmark",
+        "source_url": "",
+    }
+
+
+def write(fmt: str, path: Path, n: int) -> None:
+    rows = [record(i) for i in range(n)]
+    if fmt == "json":
+        path.write_text(json.dumps(rows), encoding="utf-8")
+        return
+    csv_path = path if fmt == "csv" else path.with_suffix(".csv")
+    with csv_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMN_NAMES)
+        writer.writeheader()
+        writer.writerows(rows)
+    if fmt == "xlsx":
+        con = duckdb.connect()
+        con.execute(f"LOAD '{EXCEL_EXTENSION}'")
+        con.execute(
+            f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) TO '{path}' "
+            "(FORMAT xlsx, HEADER true)"
+        )
+        con.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--formats", nargs="+", default=["csv", "json", "xlsx"])
+    args = parser.parse_args()
+    print(f"{'format':<6} {'rows':>8} {'seconds':>8} {'rows/s':>9} {'quarantined':>11}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in args.formats:
+            for n in args.sizes:
+                path = Path(tmp) / f"bench_{n}.{fmt}"
+                write(fmt, path, n)
+                con = duckdb.connect(str(Path(tmp) / f"bench_{fmt}_{n}.duckdb"))
+                started = time.perf_counter()
+                result = load_file(
+                    con,
+                    path,
+                    file_sha256=sha256_of(path),
+                    seeds_dir=SEEDS_DIR,
+                    excel_extension=EXCEL_EXTENSION,
+                )
+                seconds = time.perf_counter() - started
+                con.close()
+                assert result.rows_loaded + result.rows_quarantined == n
+                print(
+                    f"{fmt:<6} {n:>8} {seconds:>8.2f} {n / seconds:>9.0f} "
+                    f"{result.rows_quarantined:>11}"
+                )
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of the process: {peak_mib:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
