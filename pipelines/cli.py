@@ -64,6 +64,8 @@ def run_pipeline(settings: Settings, log_level: str = "WARNING") -> bool:
     from .local_run import run_pipeline as run
 
     outcome = run(build_definitions(settings), dg.DagsterInstance.get(), log_level=log_level)
+    for run_id in outcome.released_runs:
+        print(f"marked interrupted run {run_id} as failed and freed its warehouse-pool slot")
     for file_name, ok in outcome.ingested.items():
         print(f"ingest {file_name}: {'ok' if ok else 'FAILED'}")
     if outcome.skip_reason:
