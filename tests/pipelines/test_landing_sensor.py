@@ -28,7 +28,8 @@ def test_new_file_requests_one_run_keyed_by_content_hash(defs, instance, setting
     assert isinstance(result, dg.SensorResult)
     (request,) = result.run_requests
     sha256 = sha256_of(path)
-    assert request.partition_key == request.run_key == sha256
+    assert request.partition_key == sha256
+    assert request.run_key == f"{sha256}:1"
     assert request.tags["learning_teams/file_name"] == "uk_partnerships_2002.csv"
     assert instance.get_dynamic_partitions(programme_record_files.name) == [sha256]
     assert (settings.archive_dir / sha256 / path.name).read_bytes() == path.read_bytes()
@@ -36,7 +37,8 @@ def test_new_file_requests_one_run_keyed_by_content_hash(defs, instance, setting
 
 def test_same_file_again_does_nothing_even_under_another_name(defs, instance, settings):
     (path,) = drop_sample_files(settings.landing_dir, "ghana_and_partners.json")
-    assert len(tick_landing_sensor(defs, instance).run_requests) == 1
+    (request,) = tick_landing_sensor(defs, instance).run_requests
+    assert ingest(defs, instance, request).success
     second = tick_landing_sensor(defs, instance)
     assert isinstance(second, dg.SkipReason)
     (settings.landing_dir / "copy_of_ghana.json").write_bytes(path.read_bytes())
@@ -71,3 +73,39 @@ def test_bad_file_is_ingested_into_quarantine_with_its_reason(defs, instance, se
         e for e in run.get_asset_check_evaluations() if e.check_name == "file_fully_accepted"
     ]
     assert warning and not warning[0].passed
+
+
+def test_file_whose_run_died_is_requested_again_up_to_three_times(defs, instance, settings):
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    (path,) = drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
+    sha256 = sha256_of(path)
+    tick_landing_sensor(defs, instance)  # registers the partition
+    for attempt in (1, 2, 3):
+        retry = tick_landing_sensor(defs, instance)
+        (request,) = retry.run_requests
+        assert request.run_key == f"{sha256}:{attempt}"
+        # the run is created, then its process dies before loading anything
+        instance.add_run(
+            DagsterRun(
+                job_name="ingest_programme_records",
+                status=dg.DagsterRunStatus.FAILURE,
+                tags={"dagster/partition": sha256},
+            )
+        )
+    assert isinstance(tick_landing_sensor(defs, instance), dg.SkipReason)
+
+
+def test_file_with_a_run_in_flight_is_not_requested_twice(defs, instance, settings):
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    (path,) = drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
+    tick_landing_sensor(defs, instance)
+    instance.add_run(
+        DagsterRun(
+            job_name="ingest_programme_records",
+            status=dg.DagsterRunStatus.STARTED,
+            tags={"dagster/partition": sha256_of(path)},
+        )
+    )
+    assert isinstance(tick_landing_sensor(defs, instance), dg.SkipReason)
