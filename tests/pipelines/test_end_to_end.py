@@ -5,6 +5,7 @@ failing blocking check stops the Python asset downstream."""
 
 import hashlib
 import json
+import os
 import shutil
 
 import dagster as dg
@@ -247,6 +248,45 @@ def test_run_summary_names_marts_and_quarantined_rows(env, first_run):
     text = summarise(env[0].warehouse_path)
     assert "marts.dim_programme" in text and "marts.fct_country_summary" in text
     assert "late_submissions_2024.csv row 4: country_code 'UK'" in text
+
+
+def test_dbt_tests_fail_when_a_source_code_is_not_mapped(env, first_run, tmp_path):
+    """The crosswalk test proves every submitted actor maps to a codebook code: an alias that
+    slipped into raw unmapped (written directly, on a copy of the warehouse) fails dbt build."""
+    import subprocess
+
+    from pipelines.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+
+    copy = tmp_path / "learning_teams.duckdb"
+    shutil.copyfile(env[0].warehouse_path, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("""
+        INSERT INTO raw.programme_records
+        SELECT * REPLACE ('ZZZ-UNMAPPED' AS programme_ref, 'wizards' AS actors,
+                          'feed' AS _file_sha256)
+        FROM raw.programme_records LIMIT 1""")
+    con.close()
+    result = subprocess.run(
+        [
+            DBT_EXECUTABLE,
+            "build",
+            "--select",
+            "int_programme_actors_unnested",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        env={**os.environ, "LT_WAREHOUSE_PATH": str(copy)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "FAIL 1 not_null_int_programme_actors_unnested_actor_code" in result.stdout
 
 
 def test_failing_raw_check_blocks_the_downstream_automation(env, first_run, tmp_path):
