@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'actor_aliases'}}}) }}
 -- Actors whose code, or whose lower-cased label, is not an alias mapping back to that actor.
 with required_aliases as (
     select actor_code, actor_code as alias from {{ ref('codebook_actors') }}

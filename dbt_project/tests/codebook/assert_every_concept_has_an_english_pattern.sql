@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'codebook_patterns'}}}) }}
 -- Concepts (team kinds, collaboration models, actors, partnership components) with fewer than
 -- two English patterns.
 with concepts as (

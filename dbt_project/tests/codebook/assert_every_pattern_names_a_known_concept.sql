@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'codebook_patterns'}}}) }}
 -- Pattern rows whose concept_code does not exist in the codebook table for its concept_type.
 with known_concepts as (
     select 'team_kind' as concept_type, team_kind_code as concept_code from {{ ref('codebook_team_kinds') }}

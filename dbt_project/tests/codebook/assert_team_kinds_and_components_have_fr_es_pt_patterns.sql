@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'codebook_patterns'}}}) }}
 -- Team kinds and partnership components lacking a pattern in French, Spanish or Portuguese.
 with concepts as (
     select 'team_kind' as concept_type, team_kind_code as concept_code from {{ ref('codebook_team_kinds') }}
