@@ -15,11 +15,10 @@ def summarise(warehouse_path: Path) -> str:
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
         marts = con.execute(
-            "SELECT table_name, estimated_size FROM duckdb_tables() "
-            "WHERE schema_name = 'marts' ORDER BY table_name"
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
         ).fetchall()
         lines = [f"Warehouse: {warehouse_path}", "Marts (rows):"]
-        for name, _ in marts:
+        for (name,) in marts:
             count = con.execute(f"SELECT count(*) FROM marts.{name}").fetchone()[0]
             lines.append(f"  marts.{name:<28} {count:>6}")
         files = con.execute(

@@ -3,7 +3,6 @@ run of the ingest job. The same bytes twice, under any name, do nothing. A file 
 before loading it (e.g. the process was killed) is requested again, up to MAX_ATTEMPTS runs."""
 
 import dagster as dg
-from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
 
 from sources.programme_records.files import archive, ready_files
 
@@ -14,6 +13,13 @@ from ..resources import LandingResource
 
 FILE_NAME_TAG = "learning_teams/file_name"
 MAX_ATTEMPTS = 3
+IN_FLIGHT = {
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+}
 
 
 def _attempts(instance: dg.DagsterInstance, sha256: str) -> tuple[int, bool]:
@@ -23,7 +29,7 @@ def _attempts(instance: dg.DagsterInstance, sha256: str) -> tuple[int, bool]:
             job_name=ingest_programme_records.name, tags={"dagster/partition": sha256}
         )
     )
-    return len(runs), any(run.status in IN_PROGRESS_RUN_STATUSES for run in runs)
+    return len(runs), any(run.status in IN_FLIGHT for run in runs)
 
 
 def build_landing_sensor(interval_seconds: int) -> dg.SensorDefinition:

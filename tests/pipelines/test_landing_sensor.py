@@ -76,8 +76,6 @@ def test_bad_file_is_ingested_into_quarantine_with_its_reason(defs, instance, se
 
 
 def test_file_whose_run_died_is_requested_again_up_to_three_times(defs, instance, settings):
-    from dagster._core.storage.dagster_run import DagsterRun
-
     (path,) = drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
     sha256 = sha256_of(path)
     tick_landing_sensor(defs, instance)  # registers the partition
@@ -87,7 +85,7 @@ def test_file_whose_run_died_is_requested_again_up_to_three_times(defs, instance
         assert request.run_key == f"{sha256}:{attempt}"
         # the run is created, then its process dies before loading anything
         instance.add_run(
-            DagsterRun(
+            dg.DagsterRun(
                 job_name="ingest_programme_records",
                 status=dg.DagsterRunStatus.FAILURE,
                 tags={"dagster/partition": sha256},
@@ -97,12 +95,10 @@ def test_file_whose_run_died_is_requested_again_up_to_three_times(defs, instance
 
 
 def test_file_with_a_run_in_flight_is_not_requested_twice(defs, instance, settings):
-    from dagster._core.storage.dagster_run import DagsterRun
-
     (path,) = drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
     tick_landing_sensor(defs, instance)
     instance.add_run(
-        DagsterRun(
+        dg.DagsterRun(
             job_name="ingest_programme_records",
             status=dg.DagsterRunStatus.STARTED,
             tags={"dagster/partition": sha256_of(path)},

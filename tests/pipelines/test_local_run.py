@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import dagster as dg
-from dagster._core.storage.dagster_run import DagsterRun
 
 from pipelines.local_run import LAUNCHED_BY_TAG, PID_TAG, release_orphaned_runs
 from pipelines.resources import WAREHOUSE_POOL
@@ -24,8 +23,8 @@ def test_runs_of_dead_processes_are_failed_and_their_slots_freed():
         storage = instance.event_log_storage
         storage.set_concurrency_slots(WAREHOUSE_POOL, 1)
 
-        def started_run(pid: int) -> DagsterRun:
-            run = DagsterRun(
+        def started_run(pid: int) -> dg.DagsterRun:
+            run = dg.DagsterRun(
                 job_name="build_warehouse",
                 status=dg.DagsterRunStatus.STARTED,
                 tags={LAUNCHED_BY_TAG: "local_run", PID_TAG: str(pid)},
