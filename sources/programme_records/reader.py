@@ -251,8 +251,8 @@ def _read_xlsx(con, path: Path, data: bytes, excel_extension: Path | None) -> Re
                   FROM read_xlsx('{_sql_path(path)}', header=true, all_varchar=true,
                                  stop_at_empty=false) AS t)
             -- rows whose cells are all empty are blank lines, not records
-            WHERE list_bool_or(list_transform(json_keys(_json),
-                k -> nullif(trim(_json ->> ('$."' || k || '"')), '') IS NOT NULL)))"""
+            WHERE list_bool_or(list_transform(map_values(CAST(_json AS MAP(VARCHAR, JSON))),
+                v -> nullif(trim(v ->> '$'), '') IS NOT NULL)))"""
             )
         )
     except duckdb.Error as exc:

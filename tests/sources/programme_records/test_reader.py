@@ -111,3 +111,11 @@ def test_non_object_json_records_are_flagged(con, tmp_path):
     errors = [r[3] for r in rows(con)]
     assert errors[0] is None
     assert "JSON string" in errors[1] and "JSON" in errors[2]
+
+
+def test_blank_sheet_rows_are_skipped_and_later_rows_keep_their_row_number(con, tmp_path):
+    blank = {key: "" for key in good_record()}
+    path = write_xlsx(tmp_path / "gaps.xlsx", [good_record("X-1"), blank, good_record("X-3")])
+    result = read_into_duckdb(con, path, EXCEL_EXTENSION)
+    assert result.rows_read == 2
+    assert [r[:2] for r in rows(con)] == [(2, "X-1"), (4, "X-3")]
