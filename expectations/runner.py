@@ -55,9 +55,17 @@ _lock = threading.Lock()
 # --------------------------------------------------------------------------- suites
 
 
+def _generated_suites() -> dict[str, Any]:
+    """Suites generated from code rather than stored as JSON: name -> function returning the
+    suite dict. The raw programme-records suite is derived from the data contract."""
+    from .contract_suite import SUITE_NAME, raw_programme_records_suite
+
+    return {SUITE_NAME: raw_programme_records_suite}
+
+
 def list_suites() -> list[str]:
-    """Names of all suites (the JSON file names without `.json`), sorted."""
-    return sorted(p.stem for p in suites_dir().glob("*.json"))
+    """Names of all suites (the JSON file names without `.json`, and the generated ones)."""
+    return sorted({p.stem for p in suites_dir().glob("*.json")} | set(_generated_suites()))
 
 
 def suite_path(name: str) -> Path:
@@ -69,7 +77,12 @@ def suite_path(name: str) -> Path:
 
 def suite_dict(name: str) -> dict[str, Any]:
     """The suite's JSON as a fresh dict (read on every call: the files are small, and edits are
-    picked up without restarting a long-running process)."""
+    picked up without restarting a long-running process). A JSON file in the suites folder
+    overrides a generated suite of the same name (e.g. a stricter set in LT_EXPECTATIONS_DIR)."""
+    path = suites_dir() / f"{name}.json"
+    generated = _generated_suites()
+    if name in generated and not path.is_file():
+        return generated[name]()
     return json.loads(suite_path(name).read_text(encoding="utf-8"))
 
 

@@ -43,13 +43,19 @@ def prepare() -> None:
     )
 
 
+SAMPLE_ORGANISATION = "learning-teams-sample"
+"""The landing folder the bundled sample is delivered into (its submitting organisation)."""
+
+
 def copy_sample_files(settings: Settings) -> list[str]:
-    """Put the bundled sample files into the landing folder (those not already there)."""
-    settings.landing_dir.mkdir(parents=True, exist_ok=True)
+    """Deliver the bundled sample files into the sample organisation's landing folder (those not
+    already there)."""
+    folder = settings.landing_dir / SAMPLE_ORGANISATION
+    folder.mkdir(parents=True, exist_ok=True)
     copied = []
     for sample in sorted(SAMPLE_DATA_DIR.iterdir()):
         if sample.suffix.lower() in {".csv", ".xlsx", ".json"}:
-            target = settings.landing_dir / sample.name
+            target = folder / sample.name
             if not target.exists():
                 shutil.copyfile(sample, target)
                 copied.append(sample.name)
@@ -66,21 +72,69 @@ def run_pipeline(settings: Settings, log_level: str = "WARNING") -> bool:
     outcome = run(build_definitions(settings), dg.DagsterInstance.get(), log_level=log_level)
     for run_id in outcome.released_runs:
         print(f"marked interrupted run {run_id} as failed and freed its warehouse-pool slot")
-    for file_name, ok in outcome.ingested.items():
-        print(f"ingest {file_name}: {'ok' if ok else 'FAILED'}")
+    for file_outcome in outcome.ingested.values():
+        if file_outcome.ok:
+            print(f"ingest {file_outcome.file}: {file_outcome.status}")
+        else:
+            print(f"ingest {file_outcome.file}: NEEDS ATTENTION: {file_outcome.error}")
     if outcome.skip_reason:
         print(f"landing sensor: {outcome.skip_reason}")
     failed = outcome.failed_checks
-    print(
-        f"build_warehouse: {'ok' if outcome.success else 'FAILED'}"
-        + (f" (failed checks: {', '.join(failed)})" if failed else "")
-    )
+    if outcome.build_ok:
+        print("build_warehouse: ok (candidate promoted, published copy updated)")
+    else:
+        print(
+            "build_warehouse: FAILED, the live warehouse and the published copy are unchanged"
+            + (f" (failed checks: {', '.join(failed)})" if failed else "")
+        )
+    if not outcome.success:
+        print("what to do: python -m pipelines.cli landing status   (then retry or discard)")
     return outcome.success
 
 
+def landing(argv: list[str]) -> int:
+    """`landing status|retry|discard|rebuild`: see pipelines/landing_admin.py."""
+    import dagster as dg
+
+    from . import landing_admin
+    from .definitions import build_definitions
+
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.cli landing",
+        description=landing_admin.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("action", choices=["status", "retry", "discard", "rebuild"])
+    parser.add_argument("file", nargs="?", help="retry/discard: the delivery")
+    parser.add_argument("-r", "--reason", help="discard: why (kept with the file's record)")
+    args = parser.parse_args(argv)
+    if args.action in ("retry", "discard") and not args.file:
+        parser.error(f"{args.action} needs FILE")
+    if args.action == "discard" and not args.reason:
+        parser.error("discard needs --reason")
+    defs = build_definitions(Settings.from_env())
+    instance = dg.DagsterInstance.get()
+    if args.action == "status":
+        lines = landing_admin.status_lines(defs, instance)
+        print("\n".join(lines) if lines else "nothing needs attention")
+        return 1 if lines else 0
+    prepare()
+    if args.action == "retry":
+        ok = landing_admin.retry(defs, instance, args.file)
+    elif args.action == "discard":
+        ok = landing_admin.discard(defs, instance, args.file, args.reason)
+    else:
+        ok = landing_admin.rebuild(defs, instance)
+    print("done" if ok else "FAILED: see python -m pipelines.cli landing status")
+    return 0 if ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["landing"]:
+        return landing(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m pipelines.cli", description=__doc__)
-    parser.add_argument("command", choices=["run", "prepare", "summary", "data-docs"])
+    parser.add_argument("command", choices=["run", "prepare", "summary", "data-docs", "landing"])
     parser.add_argument(
         "--log-level",
         default=os.environ.get("LT_LOG_LEVEL", "WARNING"),
@@ -112,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         ok = True
     from .summary import summarise
 
-    print(summarise(settings.warehouse_path))
+    published = settings.publish_dir / settings.warehouse_path.name
+    print(summarise(published if published.exists() else settings.warehouse_path))
     if args.command == "run":
         print(f"pipeline {'finished' if ok else 'FAILED'} in {time.perf_counter() - started:.1f}s")
     return 0 if ok else 1

@@ -8,12 +8,13 @@ environment.
 import dagster as dg
 
 from .assets.dbt_warehouse import warehouse_dbt_assets
+from .assets.landing import landing_folder, raw_landing_entries
 from .assets.programme_records import raw_programme_records
 from .assets.publish import published_warehouse
 from .automation import automation_sensor
-from .checks.great_expectations import ge_mart_checks, ge_raw_programme_records
+from .checks.great_expectations import ge_mart_checks
 from .checks.landing import file_fully_accepted
-from .jobs import build_warehouse, ingest_programme_records
+from .jobs import build_warehouse, ingest_programme_records, record_landing_entries
 from .resources import build_resources
 from .sensors.landing import build_landing_sensor
 from .settings import Settings
@@ -21,9 +22,15 @@ from .settings import Settings
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[raw_programme_records, warehouse_dbt_assets, published_warehouse],
-        asset_checks=[ge_raw_programme_records, file_fully_accepted, *ge_mart_checks],
-        jobs=[ingest_programme_records, build_warehouse],
+        assets=[
+            landing_folder,
+            raw_landing_entries,
+            raw_programme_records,
+            warehouse_dbt_assets,
+            published_warehouse,
+        ],
+        asset_checks=[file_fully_accepted, *ge_mart_checks],
+        jobs=[ingest_programme_records, record_landing_entries, build_warehouse],
         sensors=[build_landing_sensor(settings.sensor_interval_seconds), automation_sensor],
         resources=build_resources(settings),
         # Steps of a run share one process: DuckDB work is serialised by the pool anyway, and

@@ -39,8 +39,10 @@ class Settings:
     landing_dir: Path
     archive_dir: Path
     publish_dir: Path
+    builds_dir: Path
     sensor_interval_seconds: int
     landing_settle_seconds: float
+    lock_wait_seconds: float
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -56,6 +58,8 @@ class Settings:
             landing_dir=_path("LT_LANDING_DIR", "warehouse/landing/programme_records"),
             archive_dir=_path("LT_ARCHIVE_DIR", "warehouse/archive/programme_records"),
             publish_dir=_path("LT_PUBLISH_DIR", "warehouse/published"),
+            builds_dir=_path("LT_BUILDS_DIR", "warehouse/builds"),
             sensor_interval_seconds=int(os.environ.get("LT_SENSOR_INTERVAL_SECONDS", "30")),
             landing_settle_seconds=float(os.environ.get("LT_LANDING_SETTLE_SECONDS", "2")),
+            lock_wait_seconds=float(os.environ.get("LT_LOCK_WAIT_SECONDS", "300")),
         )

@@ -45,9 +45,16 @@ def settings(tmp_path, monkeypatch):
     return result
 
 
-def drop_sample_files(landing_dir: Path, *names: str) -> list[Path]:
-    """Copy bundled sample files (all of them when no names) into a landing folder."""
+SAMPLE_ORGANISATION = "learning-teams-sample"
+
+
+def drop_sample_files(
+    landing_dir: Path, *names: str, organisation: str = SAMPLE_ORGANISATION
+) -> list[Path]:
+    """Deliver bundled sample files (all of them when no names) into an organisation's folder."""
     sources = [SAMPLE_DIR / n for n in names] or [
         p for p in sorted(SAMPLE_DIR.iterdir()) if p.suffix in {".csv", ".json", ".xlsx"}
     ]
-    return [Path(shutil.copyfile(p, landing_dir / p.name)) for p in sources]
+    folder = landing_dir / organisation
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copyfile(p, folder / p.name)) for p in sources]

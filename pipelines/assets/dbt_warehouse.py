@@ -14,9 +14,8 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from sources.programme_records.raw_schema import ensure_raw_schema
-
 from ..automation import WAREHOUSE_CONDITION
+from ..candidate import prepare_candidate
 from ..resources import WAREHOUSE_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR
 
@@ -70,8 +69,9 @@ def _env(**values: str):
 def warehouse_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
-    """`dbt build` of the selected models, seeds, snapshot and their tests (one thread)."""
-    with warehouse.connect() as con:
-        ensure_raw_schema(con)  # a fresh warehouse has no raw tables before the first file
-    with _env(LT_WAREHOUSE_PATH=warehouse.database_path, DO_NOT_TRACK="1"):
+    """`dbt build` of the selected seeds, models and their tests (one thread) into this run's
+    candidate: a copy of the live file. The live file changes only when the publish step
+    promotes the candidate, after every blocking check passed."""
+    candidate = prepare_candidate(context, warehouse)
+    with _env(LT_WAREHOUSE_PATH=str(candidate), DO_NOT_TRACK="1"):
         yield from dbt.cli(["build"], context=context).stream()

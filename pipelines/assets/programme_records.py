@@ -1,34 +1,61 @@
-"""Raw programme records: one partition per landed file, loaded into three raw tables."""
+"""Raw programme records: one partition per delivered file (`<organisation>/<file>@<hash>`),
+loaded write-audit-publish: the file's rows are checked against the contract and audited by the
+blocking raw suite before any of them becomes visible in raw."""
+
+from collections import Counter
 
 import dagster as dg
 
-from sources.programme_records.files import archive, find_archived, ready_files
-from sources.programme_records.loader import load_file
+from expectations import runner
+from expectations.contract_suite import SUITE_NAME
+from sources.programme_records.archive import find_delivery
+from sources.programme_records.loader import FAILED_AUDIT, AuditOutcome, load_file
 
 from ..partitions import programme_record_files
 from ..resources import WAREHOUSE_POOL, LandingResource, WarehouseResource
 from ..settings import EXCEL_EXTENSION, SEEDS_DIR
+from .landing import LANDING
 
 RAW_RECORDS = dg.AssetKey(["raw", "programme_records"])
 RAW_FILES = dg.AssetKey(["raw", "programme_record_files"])
 RAW_QUARANTINE = dg.AssetKey(["raw", "programme_records_quarantine"])
+AUDIT_CHECK = f"ge_{SUITE_NAME}"
+OUTCOME_TAG = "learning_teams/outcome"
 
-_SPEC = {"group_name": "raw", "partitions_def": programme_record_files, "kinds": {"duckdb"}}
-MAX_PROBLEMS_IN_METADATA = 50
+_SPEC = {
+    "group_name": "raw",
+    "partitions_def": programme_record_files,
+    "kinds": {"duckdb"},
+    "deps": [LANDING],
+}
+EXAMPLES_PER_REASON = 3
 
 
-def _locate(sha256: str, landing: LandingResource):
-    """The archived copy of the file (the sensor archives before requesting the run); a file in
-    the landing folder with that hash is archived first (e.g. a partition added by hand)."""
-    archived = find_archived(landing.archive_path, sha256)
-    if archived is not None:
-        return archived
-    for candidate in ready_files(landing.landing_path):
-        if candidate.sha256 == sha256:
-            return archive(candidate, landing.archive_path)
-    raise dg.Failure(
-        f"No file with content hash {sha256} in the archive ({landing.archive_path}) or the "
-        f"landing folder ({landing.landing_path}). Drop the file into the landing folder."
+def ge_audit(df) -> AuditOutcome:
+    result = runner.validate_dataframe(SUITE_NAME, df)
+    return AuditOutcome(
+        passed=result.success,
+        check_name=AUDIT_CHECK,
+        description=result.describe(),
+        metadata=result.to_metadata(),
+    )
+
+
+def quarantine_summary(result) -> str:
+    """Markdown: quarantined rows counted by rule, with a few examples each."""
+    counts = result.reason_counts()
+    if not counts:
+        return "none"
+    examples: dict[str, list[str]] = {}
+    for row, reasons in result.problems:
+        for reason in reasons:
+            key = reason.split(" '", 1)[0] if " '" in reason else reason
+            shown = examples.setdefault(key, [])
+            if len(shown) < EXAMPLES_PER_REASON:
+                shown.append(f"{'whole file' if row is None else f'row {row}'}: {reason}")
+    return "\n".join(
+        f"- **{count}** × {key}\n" + "\n".join(f"  - {e}" for e in examples[key])
+        for key, count in Counter(counts).most_common()
     )
 
 
@@ -36,12 +63,14 @@ def _locate(sha256: str, landing: LandingResource):
     specs=[
         dg.AssetSpec(
             RAW_RECORDS,
-            description="Accepted programme-record rows, as submitted (text) with load metadata.",
+            description="Accepted programme-record rows, as submitted (text) with load metadata; "
+            "a file's rows appear only after they passed the contract and the raw audit.",
             **_SPEC,
         ),
         dg.AssetSpec(
             RAW_FILES,
-            description="One row per landed file: format, encoding, counts, status.",
+            description="One row per delivered file: organisation, format, counts, columns not "
+            "supplied, status (loaded, partially_loaded, rejected, failed_audit, discarded).",
             **_SPEC,
         ),
         dg.AssetSpec(
@@ -50,33 +79,73 @@ def _locate(sha256: str, landing: LandingResource):
             **_SPEC,
         ),
     ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            AUDIT_CHECK,
+            asset=RAW_RECORDS,
+            description="GE suite raw_programme_records (generated from the data contract) on "
+            "the rows a file is about to publish. It gates inline: a failing file publishes "
+            "nothing and its run fails, so it never holds back other files.",
+        )
+    ],
     pool=WAREHOUSE_POOL,
     can_subset=False,
 )
 def raw_programme_records(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource
 ):
-    """Read, validate and load one landed file. Bad rows are quarantined with their reasons and
-    the good rows of the same file still load; re-running the partition changes nothing."""
-    sha256 = context.partition_key
-    path = _locate(sha256, landing)
-    with warehouse.connect() as con:
+    """Read, validate, audit and publish one delivered file. Bad rows are quarantined with their
+    reasons and the good rows of the same file still load; re-running the partition changes
+    nothing."""
+    file_id = context.partition_key
+    delivery = find_delivery(landing.archive_path, file_id)
+    if delivery is None:
+        raise dg.Failure(
+            f"No archived delivery for partition {file_id} in {landing.archive_path}: deliver "
+            "the file into the landing folder again.",
+            allow_retries=False,
+        )
+    with warehouse.connect(log=context.log) as con:
         result = load_file(
             con,
-            path,
-            file_sha256=sha256,
+            delivery.archived_file(landing.archive_path),
+            delivery,
             seeds_dir=SEEDS_DIR,
             excel_extension=EXCEL_EXTENSION,
+            audit=ge_audit,
+        )
+    yield dg.AssetCheckResult(
+        asset_key=RAW_RECORDS,
+        check_name=AUDIT_CHECK,
+        passed=result.audit.passed,
+        description=result.audit.description,
+        metadata=result.audit.metadata,
+    )
+    context.instance.add_run_tags(context.run_id, {OUTCOME_TAG: result.status})
+    if result.status == FAILED_AUDIT:
+        raise dg.Failure(
+            description=f"{delivery.entry_path}: {result.summary()}",
+            metadata={"file": delivery.entry_path, "check": AUDIT_CHECK},
+            allow_retries=False,
         )
     context.log.info(result.summary())
     for notice in result.notices:
-        context.log.info(f"{result.file_name}: {notice}")
-    for problem in result.problems:
-        context.log.warning(f"quarantined: {problem}")
-    common = {"file_name": result.file_name, "file_sha256": sha256, "status": result.status}
+        context.log.info(f"{delivery.entry_path}: {notice}")
+    if result.rows_quarantined:
+        reasons = ", ".join(f"{n} × {r}" for r, n in list(result.reason_counts().items())[:5])
+        context.log.warning(
+            f"{delivery.entry_path}: {result.rows_quarantined} row(s) quarantined ({reasons}); "
+            "all rows and reasons are in raw.programme_records_quarantine"
+        )
+    common = {
+        "file": delivery.entry_path,
+        "organisation": delivery.organisation,
+        "file_sha256": delivery.sha256,
+        "delivered_at": delivery.delivered_at,
+        "status": result.status,
+    }
     yield dg.MaterializeResult(
-        asset_key=RAW_RECORDS,
-        metadata={**common, "dagster/row_count": result.rows_loaded},
+        asset_key=RAW_RECORDS, metadata={**common, "dagster/row_count": result.rows_loaded}
     )
     yield dg.MaterializeResult(
         asset_key=RAW_FILES,
@@ -84,7 +153,7 @@ def raw_programme_records(
             **common,
             "file_format": str(result.file_format),
             "rows_read": result.rows_read,
-            "archive_path": dg.MetadataValue.path(str(path)),
+            "notices": "; ".join(result.notices) or "none",
         },
     )
     yield dg.MaterializeResult(
@@ -92,8 +161,6 @@ def raw_programme_records(
         metadata={
             **common,
             "dagster/row_count": result.rows_quarantined,
-            "problems": dg.MetadataValue.md(
-                "\n".join(f"- {p}" for p in result.problems[:MAX_PROBLEMS_IN_METADATA]) or "none"
-            ),
+            "quarantined": dg.MetadataValue.md(quarantine_summary(result)),
         },
     )

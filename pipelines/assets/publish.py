@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from ..automation import WAREHOUSE_CONDITION
+from ..candidate import promote_candidate
 from ..resources import WAREHOUSE_POOL, WarehouseResource
 from ..settings import WAREHOUSE_FILE_NAME
 from .dbt_warehouse import warehouse_dbt_assets
@@ -26,13 +27,15 @@ MART_KEYS = sorted(
     automation_condition=WAREHOUSE_CONDITION,
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Copy the checkpointed warehouse to <publish dir>/learning_teams.duckdb (atomic replace)
-    and export each mart to <publish dir>/parquet/<mart>.parquet."""
+    """Promote this run's candidate build to the live file (it only runs when every blocking
+    check passed), then copy the live file to the publish folder as learning_teams.duckdb
+    (atomic replace) and export each mart to parquet/(mart).parquet there."""
+    promote_candidate(context, warehouse)
     source = Path(warehouse.database_path)
     target_dir = Path(warehouse.publish_dir)
     parquet_dir = target_dir / "parquet"
     parquet_dir.mkdir(parents=True, exist_ok=True)
-    with warehouse.connect() as con:
+    with warehouse.connect(log=context.log) as con:
         con.execute("CHECKPOINT")
         marts = [
             row[0]

@@ -19,20 +19,20 @@ from ..resources import WAREHOUSE_POOL, WarehouseResource
 def file_fully_accepted(
     context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
-    sha256 = context.partition_key
-    with warehouse.connect(read_only=True) as con:
+    file_id = context.partition_key
+    with warehouse.connect(read_only=True, log=context.log) as con:
         file_row = con.execute(
             f"SELECT file_name, status, rows_loaded, rows_quarantined FROM {FILES_TABLE} "
-            "WHERE file_sha256 = ?",
-            [sha256],
+            "WHERE file_id = ?",
+            [file_id],
         ).fetchone()
         rows = con.execute(
-            f"SELECT _row_number, reason FROM {QUARANTINE_TABLE} WHERE _file_sha256 = ? "
+            f"SELECT _row_number, reason FROM {QUARANTINE_TABLE} WHERE _file_id = ? "
             "ORDER BY _row_number NULLS FIRST LIMIT 50",
-            [sha256],
+            [file_id],
         ).fetchall()
     if file_row is None:
-        return dg.AssetCheckResult(passed=False, description=f"file {sha256} was never loaded")
+        return dg.AssetCheckResult(passed=False, description=f"file {file_id} was never loaded")
     file_name, status, loaded, quarantined = file_row
     return dg.AssetCheckResult(
         passed=quarantined == 0,

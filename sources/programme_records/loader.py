@@ -1,148 +1,268 @@
-"""Load one archived programme-records file into the raw layer, in one transaction.
+"""Load one delivered programme-records file into the raw layer: write, audit, publish.
 
-Good rows go to raw.programme_records, bad rows to raw.programme_records_quarantine with their
-reasons, and one row describing the file to raw.programme_record_files. Loading the same file
-again replaces its rows with identical ones (the first load time is kept), so re-running is
-idempotent.
+1. Write: the file is read and every row checked against the contract in temporary tables.
+2. Audit: the rows that passed are handed to `audit` (the blocking raw suite) before anything
+   is visible; a failed audit publishes none of the file's rows.
+3. Publish: in one transaction the file's good rows go to raw.programme_records, its bad rows to
+   raw.programme_records_quarantine with their reasons, and one row describing the file and
+   its outcome to raw.programme_record_files.
+
+Loading the same delivery again replaces its rows with identical ones (the first load time is
+kept), so re-running is idempotent. Messages name the submitted file, never a server path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from .archive import Delivery
 from .contract import COLUMN_NAMES
-from .raw_schema import FILES_TABLE, QUARANTINE_TABLE, RECORDS_TABLE, ensure_raw_schema
+from .raw_schema import (
+    FILES_TABLE,
+    QUARANTINE_TABLE,
+    RAW_RECORD_PREFIX,
+    RECORDS_TABLE,
+    ensure_raw_schema,
+)
 from .reader import read_into_duckdb
-from .validation import load_reference, validate_incoming
+from .validation import load_held, load_reference, validate_incoming
+
+LOADED, PARTIALLY_LOADED, REJECTED, FAILED_AUDIT = (
+    "loaded",
+    "partially_loaded",
+    "rejected",
+    "failed_audit",
+)
+
+
+@dataclass(frozen=True)
+class AuditOutcome:
+    passed: bool
+    check_name: str
+    description: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+Audit = Callable[[Any], AuditOutcome]
+"""Called with a pandas DataFrame of the rows about to be published (raw.programme_records
+shape); returns whether they may be published."""
 
 
 @dataclass
 class LoadResult:
+    file_id: str
     file_name: str
-    file_sha256: str
     file_format: str | None
     rows_read: int
     rows_loaded: int
     rows_quarantined: int
     status: str
-    problems: list[str] = field(default_factory=list)
+    problems: list[tuple[int | None, list[str]]] = field(default_factory=list)
+    """(row number or None for the whole file, reasons) of every quarantined row."""
     notices: list[str] = field(default_factory=list)
+    audit: AuditOutcome | None = None
 
     def summary(self) -> str:
+        if self.status == FAILED_AUDIT:
+            return (
+                f"{self.file_name}: failed the {self.audit.check_name} audit, nothing published: "
+                f"{self.audit.description}"
+            )
         return (
             f"{self.file_name}: {self.status}: {self.rows_loaded} loaded, "
             f"{self.rows_quarantined} quarantined"
         )
 
+    @property
+    def messages(self) -> list[str]:
+        """One line per quarantined row: '<file> row <n>: <reason>; <reason>'."""
+        return [
+            f"{self.file_name} " + (f"row {row}: " if row is not None else "") + "; ".join(r)
+            for row, r in self.problems
+        ]
+
+    def reason_counts(self) -> dict[str, int]:
+        """How many quarantined rows gave each reason (rules, not values: quoted values cut)."""
+        counts: dict[str, int] = {}
+        for _, reasons in self.problems:
+            for reason in reasons:
+                key = reason.split(" '", 1)[0] if " '" in reason else reason
+                counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
 
 def _status(loaded: int, quarantined: int) -> str:
     if quarantined == 0:
-        return "loaded"
-    return "partially_loaded" if loaded else "rejected"
+        return LOADED
+    return PARTIALLY_LOADED if loaded else REJECTED
+
+
+_CANDIDATE = "candidate_rows"
 
 
 def load_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
+    delivery: Delivery,
     *,
-    file_sha256: str,
-    file_name: str | None = None,
     seeds_dir: Path,
     excel_extension: Path | None,
+    audit: Audit | None = None,
     load_year: int | None = None,
 ) -> LoadResult:
-    """Read, validate and load the file at `path` (its archived copy) under its content hash."""
-    file_name = file_name or path.name
+    """Read, validate, audit and publish the file at `path` (its archived copy)."""
     ensure_raw_schema(con)
     previous = con.execute(
-        f"SELECT min(loaded_at) FROM {FILES_TABLE} WHERE file_sha256 = ?", [file_sha256]
+        f"SELECT min(loaded_at) FROM {FILES_TABLE} WHERE file_id = ?", [delivery.file_id]
     ).fetchone()[0]
     loaded_at = previous or datetime.now(UTC)
 
-    read = read_into_duckdb(con, path, excel_extension)
-    if read.file_error is None:
-        load_reference(con, seeds_dir)
-        validate_incoming(con, load_year)
-    else:
+    read = read_into_duckdb(con, path, excel_extension, shown_name=delivery.file_name)
+    load_reference(con, seeds_dir)
+    load_held(con, delivery.organisation)
+    validate_incoming(con, load_year)
+    if read.file_error is not None:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE validated AS SELECT NULL::INTEGER AS _row_number, "
-            "NULL::VARCHAR AS _raw, "
-            + ", ".join(f"NULL::VARCHAR AS {c}" for c in COLUMN_NAMES)
-            + ", [?]::VARCHAR[] AS reasons",
+            "INSERT INTO validated (_row_number, reasons, supplied_columns) VALUES (NULL, [?], [])",
             [f"the whole file was rejected: {read.file_error}"],
         )
 
-    params = {"sha": file_sha256, "name": file_name, "loaded_at": loaded_at}
+    params = {
+        "id": delivery.file_id,
+        "sha": delivery.sha256,
+        "name": delivery.file_name,
+        "org": delivery.organisation,
+        "delivered": delivery.delivered_at,
+        "loaded_at": loaded_at,
+    }
     columns = ", ".join(COLUMN_NAMES)
     record_json = "to_json(struct_pack(" + ", ".join(f"{c} := {c}" for c in COLUMN_NAMES) + "))"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {_CANDIDATE} AS
+            SELECT {columns}, $id AS _file_id, $sha AS _file_sha256, $name AS _file_name,
+                   $org AS _organisation, $delivered::TIMESTAMPTZ AS _delivered_at,
+                   _row_number, supplied_columns AS _supplied_columns,
+                   md5({record_json}::VARCHAR) AS _record_hash,
+                   $loaded_at::TIMESTAMPTZ AS _loaded_at
+            FROM validated WHERE len(reasons) = 0 ORDER BY _row_number""",
+        params,
+    )
+    audit_outcome = audit(con.execute(f"SELECT * FROM {_CANDIDATE}").df()) if audit else None
+    published = audit_outcome is None or audit_outcome.passed
+
+    loaded, quarantined = con.execute(
+        "SELECT count(*) FILTER (len(reasons) = 0), count(*) FILTER (len(reasons) > 0) "
+        "FROM validated"
+    ).fetchone()
+    status = _status(loaded, quarantined) if published else FAILED_AUDIT
+    not_supplied = (
+        [
+            c
+            for c in COLUMN_NAMES
+            if not con.execute(
+                "SELECT bool_or(list_contains(supplied_columns, ?)) FROM validated "
+                "WHERE len(reasons) = 0",
+                [c],
+            ).fetchone()[0]
+        ]
+        if loaded
+        else []
+    )
+    notices = list(read.notices)
+    if not_supplied and loaded:
+        notices.append(
+            "columns not supplied (the values held from earlier files are kept): "
+            + ", ".join(not_supplied)
+        )
+    message = (
+        audit_outcome.description
+        if not published
+        else read.file_error or "; ".join(notices) or None
+    )
     con.execute("BEGIN TRANSACTION")
     try:
         for table, key in (
-            (RECORDS_TABLE, "_file_sha256"),
-            (QUARANTINE_TABLE, "_file_sha256"),
-            (FILES_TABLE, "file_sha256"),
+            (RECORDS_TABLE, "_file_id"),
+            (QUARANTINE_TABLE, "_file_id"),
+            (FILES_TABLE, "file_id"),
         ):
-            con.execute(f"DELETE FROM {table} WHERE {key} = $sha", {"sha": file_sha256})
-        con.execute(
-            f"""INSERT INTO {RECORDS_TABLE} ({columns}, _file_sha256, _file_name, _row_number,
-                    _record_hash, _loaded_at)
-                SELECT {columns}, $sha, $name, _row_number, md5({record_json}::VARCHAR),
-                       $loaded_at
-                FROM validated WHERE len(reasons) = 0 ORDER BY _row_number""",
-            params,
-        )
+            con.execute(f"DELETE FROM {table} WHERE {key} = $id", {"id": delivery.file_id})
+        if published:
+            con.execute(f"INSERT INTO {RECORDS_TABLE} BY NAME SELECT * FROM {_CANDIDATE}")
         con.execute(
             f"""INSERT INTO {QUARANTINE_TABLE}
-                SELECT $sha, $name, _row_number, programme_ref, reasons,
-                       array_to_string(reasons, '; '), _raw, $loaded_at
-                FROM validated WHERE len(reasons) > 0 ORDER BY _row_number""",
-            params,
+                SELECT $id, $sha, $name, $org, _row_number, programme_ref, reasons,
+                       array_to_string(reasons, '; '), left(_raw, {RAW_RECORD_PREFIX}),
+                       length(_raw), $loaded_at
+                FROM validated WHERE len(reasons) > 0 ORDER BY _row_number NULLS FIRST""",
+            {k: params[k] for k in ("id", "sha", "name", "org", "loaded_at")},
         )
-        loaded, quarantined = con.execute(
-            "SELECT count(*) FILTER (len(reasons) = 0), count(*) FILTER (len(reasons) > 0) "
-            "FROM validated"
-        ).fetchone()
-        status = _status(loaded, quarantined)
-        message = read.file_error or "; ".join(read.notices) or None
         con.execute(
-            f"""INSERT INTO {FILES_TABLE} VALUES ($sha, $name, $format, $encoding, $size,
-                    $archive, $read, $loaded, $quarantined, $status, $message, $loaded_at)""",
+            f"""INSERT INTO {FILES_TABLE} VALUES ($id, $sha, $name, $org, $entry,
+                    $delivered::TIMESTAMPTZ, $format, $encoding, $size, $read, $loaded,
+                    $quarantined, $not_supplied, $status, $message, $loaded_at)""",
             {
                 **params,
+                "entry": delivery.entry_path,
                 "format": read.file_format,
                 "encoding": read.encoding,
-                "size": path.stat().st_size,
-                "archive": str(path),
+                "size": delivery.size_bytes,
                 "read": read.rows_read,
-                "loaded": loaded,
+                "loaded": loaded if published else 0,
                 "quarantined": quarantined,
+                "not_supplied": not_supplied,
                 "status": status,
                 "message": message,
             },
         )
-        problems = [
-            f"{file_name} " + (f"row {row}: " if row is not None else "") + "; ".join(reasons)
-            for row, reasons in con.execute(
-                "SELECT _row_number, reasons FROM validated WHERE len(reasons) > 0 "
-                "ORDER BY _row_number"
-            ).fetchall()
-        ]
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+    problems = [
+        (row, list(reasons))
+        for row, reasons in con.execute(
+            "SELECT _row_number, reasons FROM validated WHERE len(reasons) > 0 "
+            "ORDER BY _row_number NULLS FIRST"
+        ).fetchall()
+    ]
     return LoadResult(
-        file_name=file_name,
-        file_sha256=file_sha256,
+        file_id=delivery.file_id,
+        file_name=delivery.file_name,
         file_format=read.file_format,
         rows_read=read.rows_read,
-        rows_loaded=loaded,
+        rows_loaded=loaded if published else 0,
         rows_quarantined=quarantined,
         status=status,
         problems=problems,
-        notices=read.notices,
+        notices=notices,
+        audit=audit_outcome,
     )
+
+
+def discard_file(con: duckdb.DuckDBPyConnection, file_id: str, reason: str) -> int:
+    """Take a delivered file's rows out of the raw layer and mark it discarded (its quarantined
+    rows stay, for the record). Returns how many rows were removed."""
+    ensure_raw_schema(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        (removed,) = con.execute(
+            f"SELECT count(*) FROM {RECORDS_TABLE} WHERE _file_id = ?", [file_id]
+        ).fetchone()
+        con.execute(f"DELETE FROM {RECORDS_TABLE} WHERE _file_id = ?", [file_id])
+        con.execute(
+            f"UPDATE {FILES_TABLE} SET status = 'discarded', rows_loaded = 0, "
+            "message = ? WHERE file_id = ?",
+            [f"discarded by a data engineer: {reason}", file_id],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return removed

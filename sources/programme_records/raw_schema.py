@@ -1,7 +1,10 @@
 """DDL of the raw layer for programme records: created by the loader, read by dbt sources.
 
-Raw rows keep the values exactly as submitted (text), plus load metadata: the file's content
-hash, its name, the row number, a hash of the record and when it was loaded.
+Raw rows keep the values as submitted (text, trimmed), plus load metadata: the delivery they
+came in (file id, organisation, path in the landing folder, content hash, when it was
+delivered), the row number, the contract columns the record supplied, a hash of the record and
+when it was loaded. Rows reach `programme_records` only after the file passed the contract and
+the raw audit (write-audit-publish, see loader.py).
 """
 
 from __future__ import annotations
@@ -14,42 +17,78 @@ SCHEMA = "raw"
 RECORDS_TABLE = f"{SCHEMA}.programme_records"
 FILES_TABLE = f"{SCHEMA}.programme_record_files"
 QUARANTINE_TABLE = f"{SCHEMA}.programme_records_quarantine"
+ENTRIES_TABLE = f"{SCHEMA}.landing_entries"
 
-_RECORD_COLUMNS = ",\n    ".join(f"{name} VARCHAR" for name in COLUMN_NAMES)
+RAW_RECORD_PREFIX = 2_000
+"""A quarantined row keeps at most this many characters of the row as submitted (and its
+length), so an oversized field cannot bloat the warehouse or the published copy."""
+
+RECORD_METADATA = {
+    "_file_id": "VARCHAR NOT NULL",
+    "_file_sha256": "VARCHAR NOT NULL",
+    "_file_name": "VARCHAR NOT NULL",
+    "_organisation": "VARCHAR NOT NULL",
+    "_delivered_at": "TIMESTAMPTZ NOT NULL",
+    "_row_number": "INTEGER NOT NULL",
+    "_supplied_columns": "VARCHAR[] NOT NULL",
+    "_record_hash": "VARCHAR NOT NULL",
+    "_loaded_at": "TIMESTAMPTZ NOT NULL",
+}
+"""Load metadata on every raw record, after the contract columns."""
+
+_RECORD_COLUMNS = ",\n    ".join(
+    [f"{name} VARCHAR" for name in COLUMN_NAMES]
+    + [f"{name} {sql_type}" for name, sql_type in RECORD_METADATA.items()]
+)
 
 DDL = f"""
 CREATE SCHEMA IF NOT EXISTS {SCHEMA};
 CREATE TABLE IF NOT EXISTS {FILES_TABLE} (
+    file_id VARCHAR NOT NULL,
     file_sha256 VARCHAR NOT NULL,
     file_name VARCHAR NOT NULL,
+    organisation VARCHAR NOT NULL,
+    entry_path VARCHAR NOT NULL,
+    delivered_at TIMESTAMPTZ NOT NULL,
     file_format VARCHAR,
     encoding VARCHAR,
     size_bytes BIGINT NOT NULL,
-    archive_path VARCHAR NOT NULL,
     rows_read INTEGER NOT NULL,
     rows_loaded INTEGER NOT NULL,
     rows_quarantined INTEGER NOT NULL,
+    columns_not_supplied VARCHAR[] NOT NULL,
     status VARCHAR NOT NULL,
     message VARCHAR,
     loaded_at TIMESTAMPTZ NOT NULL
 );
 CREATE TABLE IF NOT EXISTS {RECORDS_TABLE} (
-    {_RECORD_COLUMNS},
-    _file_sha256 VARCHAR NOT NULL,
-    _file_name VARCHAR NOT NULL,
-    _row_number INTEGER NOT NULL,
-    _record_hash VARCHAR NOT NULL,
-    _loaded_at TIMESTAMPTZ NOT NULL
+    {_RECORD_COLUMNS}
 );
 CREATE TABLE IF NOT EXISTS {QUARANTINE_TABLE} (
+    _file_id VARCHAR NOT NULL,
     _file_sha256 VARCHAR NOT NULL,
     _file_name VARCHAR NOT NULL,
+    _organisation VARCHAR NOT NULL,
     _row_number INTEGER,
     programme_ref VARCHAR,
     reasons VARCHAR[] NOT NULL,
     reason VARCHAR NOT NULL,
     raw_record VARCHAR,
+    raw_record_length BIGINT,
     _loaded_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {ENTRIES_TABLE} (
+    entry_path VARCHAR NOT NULL,
+    organisation VARCHAR,
+    entry_type VARCHAR NOT NULL,
+    size_bytes BIGINT,
+    modified_at TIMESTAMPTZ,
+    sha256 VARCHAR,
+    seen_at TIMESTAMPTZ NOT NULL,
+    outcome VARCHAR NOT NULL,
+    reason VARCHAR,
+    duplicate_of VARCHAR,
+    file_id VARCHAR
 );
 """
 

@@ -74,9 +74,20 @@ FROM {source}
 
 
 def read_into_duckdb(
-    con: duckdb.DuckDBPyConnection, path: Path, excel_extension: Path | None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    excel_extension: Path | None,
+    shown_name: str | None = None,
 ) -> ReadResult:
-    """Fill the temp table `incoming` from the file at `path` (see module docstring)."""
+    """Fill the temp table `incoming` from the file at `path` (see module docstring). Messages
+    call the file `shown_name` (the name it was delivered under), never its server path."""
+    result = _read(con, path, excel_extension)
+    if result.file_error:
+        result.file_error = result.file_error.replace(str(path), shown_name or path.name)
+    return result
+
+
+def _read(con: duckdb.DuckDBPyConnection, path: Path, excel_extension: Path | None) -> ReadResult:
     suffix = path.suffix.lower()
     file_format = FILE_FORMATS.get(suffix)
     con.execute(
@@ -215,22 +226,85 @@ def _read_json(con, path: Path, data: bytes, _excel) -> ReadResult:
             encoding,
             file_error=("the file must be a JSON array of records ([{...}, {...}])"),
         )
-    source = f"read_json_objects('{_sql_path(path)}', format='array', maximum_object_size=16777216)"
     try:
-        con.execute(
-            _INCOMING_FROM_JSON.format(
-                source=f"""(
-            SELECT row_number() OVER () AS _row_number, json AS _json,
-                   NULL::VARCHAR AS _parse_error, json::VARCHAR AS _raw
-            FROM {source})"""
-            )
-        )
+        _json_records_into_incoming(con, f"'{_sql_path(path)}'")
     except duckdb.Error as exc:
-        return ReadResult("json", encoding, file_error=f"malformed JSON: {_first_line(exc)}")
+        complete = _complete_json_prefix(data)
+        if complete is None:
+            return ReadResult("json", encoding, file_error=f"malformed JSON: {_first_line(exc)}")
+        # Keep every complete record before the break; name the record where it broke.
+        prefix, count, problem, tail = complete
+        _json_records_into_incoming(con, "?", [prefix])
+        con.execute(
+            "INSERT INTO incoming VALUES (?, NULL, ?, ?)",
+            [count + 1, f"record {count + 1} could not be read: {problem}", tail[:RAW_PREVIEW]],
+        )
     result = ReadResult("json", encoding)
     if encoding == "utf-8-sig":
         result.notices.append("a UTF-8 byte-order mark was removed from the start of the file")
     return result
+
+
+RAW_PREVIEW = 2_000
+"""Characters of an unreadable tail kept for the quarantine."""
+
+
+def _json_records_into_incoming(con, source_sql: str, params: list | None = None) -> None:
+    """`incoming` from a JSON array: a file path literal, or `?` with the text as parameter."""
+    reader = (
+        f"read_json_objects({source_sql}, format='array', maximum_object_size=16777216)"
+        if source_sql != "?"
+        else "(SELECT unnest(CAST(?::JSON AS JSON[])) AS json)"
+    )
+    con.execute(
+        _INCOMING_FROM_JSON.format(
+            source=f"""(
+        SELECT row_number() OVER () AS _row_number, json AS _json,
+               NULL::VARCHAR AS _parse_error, json::VARCHAR AS _raw
+        FROM {reader})"""
+        ),
+        params or [],
+    )
+
+
+def _complete_json_prefix(data: bytes) -> tuple[str, int, str, str] | None:
+    """For a JSON array that breaks part-way (e.g. a truncated file): the text of a valid array
+    of the complete records before the break, how many there are, what is wrong after them and
+    the unreadable rest. None when the array cannot be walked at all."""
+    text = data.decode("utf-8-sig", errors="replace")
+    decoder = json.JSONDecoder()
+    position = text.find("[")
+    if position < 0:
+        return None
+    position += 1
+    ends: list[int] = []
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position < len(text) and text[position] == "]":
+            return None  # the array is complete: the error was elsewhere
+        if position >= len(text):
+            problem = (
+                "the file ends without the closing ']' (truncated?); anything after it is lost"
+            )
+            return (
+                "[" + text[text.find("[") + 1 : ends[-1] if ends else 0] + "]",
+                len(ends),
+                problem,
+                "",
+            )
+        try:
+            _, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            problem = (
+                "the file ends inside this record (truncated?)"
+                if not text.rstrip().endswith("]")
+                else f"{exc.msg} at character {exc.pos - position + 1} of the record"
+            )
+            start = text.find("[") + 1
+            body = text[start : ends[-1]] if ends else ""
+            return "[" + body + "]", len(ends), problem, text[position:]
+        ends.append(position)
 
 
 def _read_xlsx(con, path: Path, data: bytes, excel_extension: Path | None) -> ReadResult:

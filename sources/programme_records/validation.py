@@ -1,9 +1,12 @@
 """Row-level validation of programme records against the contract, as one set-based query.
 
-Reads the temp table `incoming` (see reader.py) and the reference tables loaded by
-`load_reference`, and writes the temp table `validated`: one row per record with the trimmed
-values of every contract column and `reasons`, the list of everything wrong with the row
-(empty when the row is good).
+Reads the temp table `incoming` (see reader.py), the reference tables loaded by
+`load_reference` and the temp table `held` (what the warehouse already holds per programme:
+owner and current values, see `load_held`), and writes the temp table `validated`: one row per
+record with the trimmed values of every contract column, the contract columns the record
+supplied, and `reasons`, the list of everything wrong with the row (empty when it is good).
+
+Every rule comes from `contract.py`; nothing here restates a pattern, limit or list.
 """
 
 from __future__ import annotations
@@ -17,46 +20,72 @@ import duckdb
 from .contract import (
     COLUMN_NAMES,
     COLUMNS,
+    FIELDS_COLUMNS,
+    FIGURE_COLUMNS,
     MAX_DURATION_YEARS,
     MAX_YEARS_AHEAD,
-    MIN_YEAR,
+    REQUIRED_WITH_AMOUNT,
+    WHITESPACE,
     Column,
+    full_pattern_sql,
 )
+from .raw_schema import RECORDS_TABLE
 
-REFERENCE_SEEDS = {
-    # temp table: (seed file relative to the seeds folder, key column)
-    "ref_countries": ("reference/countries.csv", "country_code"),
-    "ref_currencies": ("reference/currencies.csv", "currency_code"),
-    "ref_team_kinds": ("codebook/codebook_team_kinds.csv", "team_kind_code"),
-    "ref_collaboration_models": (
-        "codebook/codebook_collaboration_models.csv",
-        "collaboration_model_code",
-    ),
-    "ref_actor_aliases": ("codebook/actor_aliases.csv", "alias"),
+REFERENCE_KEYS = {
+    # seed file relative to the seeds folder -> key column
+    "reference/countries.csv": "country_code",
+    "reference/currencies.csv": "currency_code",
+    "codebook/codebook_team_kinds.csv": "team_kind_code",
+    "codebook/codebook_collaboration_models.csv": "collaboration_model_code",
+    "codebook/actor_aliases.csv": "alias",
 }
+NORMALISE = {"country_code": "upper", "funding_currency": "upper"}
+"""How a coded value is compared with its seed (default lower case)."""
 
-# Columns checked against a reference seed: column -> (temp table, how the value is normalised).
-REFERENCE_CHECKS = {
-    "country_code": ("ref_countries", "upper", "an ISO 3166-1 alpha-3 country code"),
-    "funding_currency": ("ref_currencies", "upper", "an ISO 4217 currency code"),
-    "team_kind": ("ref_team_kinds", "lower", "a team kind of the codebook"),
-    "collaboration_model": (
-        "ref_collaboration_models",
-        "lower",
-        "a collaboration model of the codebook",
-    ),
-}
+SHOWN_CHARACTERS = 60
+"""How much of a bad value a message quotes."""
+
+
+def _table_for(seed: str) -> str:
+    return "ref_" + Path(seed).stem
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
     """Load the vocabularies the contract refers to from the dbt seeds (one source of truth)."""
-    for table, (relative, key) in REFERENCE_SEEDS.items():
+    for relative, key in REFERENCE_KEYS.items():
         path = str(seeds_dir / relative).replace("'", "''")
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {table} AS
+            CREATE OR REPLACE TEMP TABLE {_table_for(relative)} AS
             SELECT DISTINCT trim({key}) AS code
             FROM read_csv('{path}', header=true, all_varchar=true)
             WHERE {key} IS NOT NULL""")
+    models = str(seeds_dir / "codebook/codebook_collaboration_models.csv").replace("'", "''")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ref_model_team_kinds AS
+        SELECT collaboration_model_code AS model, team_kind_code AS team_kind
+        FROM read_csv('{models}', header=true, all_varchar=true)""")
+
+
+def load_held(con: duckdb.DuckDBPyConnection, organisation: str) -> None:
+    """What the warehouse holds per programme, for the rules that look beyond the file: who owns
+    each programme_ref (the organisation that first delivered it) and its current collaboration
+    model (a later file may omit the column and keep it)."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE held AS
+        SELECT lower(programme_ref) AS programme_key,
+               arg_min(_organisation, (_delivered_at, _file_name, _row_number)) AS owner,
+               arg_min(_file_name, (_delivered_at, _file_name, _row_number)) AS owner_file,
+               arg_max_null(collaboration_model, (_delivered_at, _file_name, _row_number))
+                   FILTER (list_contains(_supplied_columns, 'collaboration_model'))
+                   AS collaboration_model
+        FROM {RECORDS_TABLE}
+        GROUP BY 1"""
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE submitter AS SELECT ?::VARCHAR AS organisation",
+        [organisation],
+    )
 
 
 def _quote(text: str) -> str:
@@ -64,86 +93,134 @@ def _quote(text: str) -> str:
 
 
 def _shown(value_sql: str) -> str:
-    """SQL for a value quoted in a message, cut to 60 characters."""
-    return f"'''' || left({value_sql}, 60) || ''''"
+    """SQL for a value quoted in a message, cut to SHOWN_CHARACTERS characters."""
+    return (
+        f"'''' || left({value_sql}, {SHOWN_CHARACTERS}) || CASE WHEN length({value_sql}) > "
+        f"{SHOWN_CHARACTERS} THEN '...' ELSE '' END || ''''"
+    )
+
+
+def _when(condition: str, message_sql: str) -> str:
+    return f"CASE WHEN {condition} THEN {message_sql} END"
 
 
 def _checks(col: Column, load_year: int) -> list[str]:
     """SQL expressions yielding a message when `col` breaks a rule, else NULL."""
     v, name = f"v_{col.name}", col.name
+    value = f"'{name} ' || {_shown(v)}"
     checks = []
     if col.required:
-        checks.append(f"CASE WHEN {v} IS NULL THEN '{name} is required but empty' END")
+        checks.append(_when(f"{v} IS NULL", f"'{name} is required but empty'"))
+    if col.max_length:
+        checks.append(
+            _when(
+                f"length({v}) > {col.max_length}",
+                f"'{name} is too long (' || length({v}) || ' characters; at most "
+                f"{col.max_length})'",
+            )
+        )
+    if col.pattern:
+        checks.append(
+            _when(
+                f"NOT regexp_full_match({v}, {_quote(full_pattern_sql(col.pattern))})",
+                f"{value} || {_quote(' is not ' + col.pattern_hint)}",
+            )
+        )
     if col.allowed:
         allowed = ", ".join(_quote(a) for a in col.allowed)
         checks.append(
-            f"CASE WHEN lower({v}) NOT IN ({allowed}) THEN '{name} ' || {_shown(v)} || "
-            f"' is not one of: {', '.join(col.allowed)}' END"
+            _when(
+                f"lower({v}) NOT IN ({allowed})",
+                f"{value} || ' is not one of: {', '.join(col.allowed)}'",
+            )
         )
-    if name in REFERENCE_CHECKS:
-        table, normalise, what = REFERENCE_CHECKS[name]
+    if col.reference:
+        seed, what = col.reference.split(": ", 1)
+        normalise = NORMALISE.get(name, "lower")
+        shaped = f" AND regexp_full_match({v}, {_quote(col.pattern)})" if col.pattern else ""
         checks.append(
-            f"CASE WHEN {v} IS NOT NULL AND {normalise}({v}) NOT IN (SELECT code FROM {table}) "
-            f"THEN '{name} ' || {_shown(v)} || ' is not {what}' END"
+            _when(
+                f"{v} IS NOT NULL{shaped} AND {normalise}({v}) NOT IN (SELECT code FROM "
+                f"{_table_for(seed)})",
+                f"{value} || {_quote(' is not ' + what)}",
+            )
         )
-    if name == "programme_ref":
+    number = f"TRY_CAST({v} AS DOUBLE)"
+    if col.pattern and col.min_value is not None:
         checks.append(
-            f"CASE WHEN NOT regexp_full_match({v}, '[A-Za-z0-9._-]{{3,64}}') THEN "
-            f"'programme_ref ' || {_shown(v)} || ' must be 3-64 letters, digits, dots, "
-            f"underscores or hyphens' END"
+            _when(
+                f"regexp_full_match({v}, {_quote(col.pattern)}) AND {number} < {col.min_value:g}",
+                f"{value} || ' is below the minimum {col.min_value:,.0f}'",
+            )
         )
-    if col.kind == "year":
+    if col.pattern and col.max_value is not None:
+        checks.append(
+            _when(
+                f"regexp_full_match({v}, {_quote(col.pattern)}) AND {number} > {col.max_value:g}",
+                f"{value} || ' is above the maximum {col.max_value:,.0f}'",
+            )
+        )
+    if name == "start_year":
         latest = load_year + MAX_YEARS_AHEAD
         checks.append(
-            f"CASE WHEN {v} IS NOT NULL AND NOT regexp_full_match({v}, '-?[0-9]+') "
-            f"THEN '{name} ' || {_shown(v)} || ' is not a year (whole number)' "
-            f"WHEN TRY_CAST({v} AS INTEGER) < {MIN_YEAR} OR TRY_CAST({v} AS INTEGER) IS NULL "
-            f"AND {v} IS NOT NULL THEN '{name} ' || {v} || ' is impossible (before {MIN_YEAR})' END"
-        )
-        if name == "start_year":
-            checks.append(
-                f"CASE WHEN TRY_CAST({v} AS INTEGER) > {latest} THEN 'start_year ' || {v} || "
-                f"' is impossible (later than {latest})' END"
+            _when(
+                f"TRY_CAST({v} AS INTEGER) > {latest}",
+                f"'start_year ' || {v} || ' is impossible (later than {latest})'",
             )
-        if name == "end_year":
-            checks.append(
-                "CASE WHEN TRY_CAST(v_end_year AS INTEGER) < TRY_CAST(v_start_year AS INTEGER) "
-                "THEN 'end_year ' || v_end_year || ' is before start_year ' || v_start_year "
-                "WHEN TRY_CAST(v_end_year AS INTEGER) - TRY_CAST(v_start_year AS INTEGER) > "
-                f"{MAX_DURATION_YEARS} THEN 'end_year ' || v_end_year || ' is impossible (more "
-                f"than {MAX_DURATION_YEARS} years after start_year)' END"
+        )
+    if name == "end_year":
+        end, start = "TRY_CAST(v_end_year AS INTEGER)", "TRY_CAST(v_start_year AS INTEGER)"
+        checks.append(
+            f"CASE WHEN {end} < {start} THEN 'end_year ' || v_end_year || ' is before "
+            f"start_year ' || v_start_year WHEN {end} - {start} > {MAX_DURATION_YEARS} THEN "
+            f"'end_year ' || v_end_year || ' is impossible (more than {MAX_DURATION_YEARS} years "
+            "after start_year)' END"
+        )
+    if name in REQUIRED_WITH_AMOUNT:
+        checks.append(
+            _when(
+                f"v_funding_amount IS NOT NULL AND {v} IS NULL",
+                f"'{name} is required when funding_amount is given'",
             )
-    if col.kind == "count":
-        checks.append(
-            f"CASE WHEN regexp_full_match({v}, '-[0-9]+([.][0-9]*)?') THEN '{name} ' || {v} || "
-            f"' is negative' "
-            f"WHEN {v} IS NOT NULL AND NOT regexp_full_match({v}, '[0-9]+') THEN '{name} ' || "
-            f"{_shown(v)} || ' is not a whole number' "
-            f"WHEN {v} IS NOT NULL AND TRY_CAST({v} AS BIGINT) IS NULL THEN '{name} ' || "
-            f"{_shown(v)} || ' is too large' END"
         )
-    if col.kind == "amount":
+    if name == "collaboration_model":
         checks.append(
-            f"CASE WHEN {v} IS NOT NULL AND TRY_CAST({v} AS DECIMAL(18, 2)) IS NULL "
-            f"THEN '{name} ' || {_shown(v)} || ' is not a number (use . for decimals, no "
-            f"thousands separators)' "
-            f"WHEN TRY_CAST({v} AS DECIMAL(18, 2)) < 0 THEN '{name} ' || {v} || ' is negative' END"
+            _when(
+                "model_team_kind IS NOT NULL AND lower(v_team_kind) IS DISTINCT FROM "
+                "model_team_kind",
+                "'collaboration_model ' || "
+                + _shown("effective_model")
+                + " || ' belongs to team kind ' || model_team_kind || ', not ' || "
+                + _shown("v_team_kind")
+                + " || CASE WHEN NOT supplied_model THEN ' (the model is the one held from "
+                "an earlier file; send collaboration_model to change it)' ELSE '' END",
+            )
         )
-    if col.kind == "url":
+    if col.kind == "fields":
         checks.append(
-            f"CASE WHEN NOT regexp_full_match({v}, 'https?://[^[:space:]]+') THEN '{name} ' || "
-            f"{_shown(v)} || ' is not an http(s) URL' END"
-        )
-    if name in ("funding_currency", "funding_period"):
-        checks.append(
-            f"CASE WHEN v_funding_amount IS NOT NULL AND {v} IS NULL THEN '{name} is required "
-            f"when funding_amount is given' END"
+            _when(
+                f"len(unknown_{name}) > 0",
+                f"'{name} names ' || array_to_string(list_transform(unknown_{name}, "
+                "f -> '''' || f || ''''), ', ') || ' (allowed: " + ", ".join(FIGURE_COLUMNS) + ")'",
+            )
         )
     if name == "actors":
         checks.append(
-            "CASE WHEN len(unknown_actors) > 0 THEN 'unknown actor(s) ' || "
-            "array_to_string(list_transform(unknown_actors, a -> '''' || a || ''''), ', ') || "
-            "' (use the codes or aliases of the actor_aliases seed)' END"
+            _when(
+                "len(unknown_actors) > 0",
+                "'unknown actor(s) ' || array_to_string(list_transform(unknown_actors, "
+                "a -> '''' || a || ''''), ', ') || ' (use the codes or aliases of the "
+                "actor_aliases seed)'",
+            )
+        )
+    if name == "programme_ref":
+        checks.append(
+            _when(
+                "owner IS NOT NULL AND owner <> organisation",
+                f"{value} || ' belongs to organisation ''' || owner || ''' (first delivered "
+                "in ' || owner_file || '); a file from ''' || organisation || ''' cannot "
+                "change it'",
+            )
         )
     return checks
 
@@ -161,6 +238,13 @@ def column_hints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return hints
 
 
+def _split(value_sql: str) -> str:
+    return (
+        f"list_filter(list_transform(string_split(coalesce({value_sql}, ''), ';'), "
+        "a -> regexp_replace(lower(trim(a)), '\\s+', ' ', 'g')), a -> a <> '')"
+    )
+
+
 def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = None) -> None:
     """Create the temp table `validated` from `incoming` (see module docstring)."""
     load_year = load_year or date.today().year
@@ -170,7 +254,15 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         if hints
         else "MAP {}::MAP(VARCHAR, VARCHAR)"
     )
-    values = ",\n".join(f"nullif(trim(_record[{_quote(c)}]), '') AS v_{c}" for c in COLUMN_NAMES)
+    strip = _quote(WHITESPACE)
+    values = ",\n".join(
+        f"nullif(trim(_record[{_quote(c)}], {strip}), '') AS v_{c}" for c in COLUMN_NAMES
+    )
+    figures = ", ".join(_quote(f) for f in FIGURE_COLUMNS)
+    fields = ",\n".join(
+        f"list_filter({_split(f'v_{c}')}, f -> f NOT IN ({figures})) AS unknown_{c}"
+        for c in FIELDS_COLUMNS
+    )
     checks = ",\n".join(check for col in COLUMNS for check in _checks(col, load_year))
     known = ", ".join(_quote(c) for c in COLUMN_NAMES)
     con.execute(f"""
@@ -180,22 +272,37 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         SELECT _row_number, _record, _parse_error, _raw,
                {values},
                list_filter(coalesce(map_keys(_record), []), k -> k NOT IN ({known}))
-                   AS unknown_columns
+                   AS unknown_columns,
+               list_filter([{known}], k -> list_contains(coalesce(map_keys(_record), []), k))
+                   AS supplied_columns
         FROM incoming
     ),
     with_lists AS (
         SELECT rows.*,
-               list_filter(
-                   list_transform(string_split(coalesce(v_actors, ''), ';'),
-                                  a -> regexp_replace(lower(trim(a)), '\\s+', ' ', 'g')),
-                   a -> a <> '' AND NOT list_contains(actor_aliases, a)) AS unknown_actors,
+               list_filter({_split("v_actors")}, a -> NOT list_contains(actor_aliases, a))
+                   AS unknown_actors,
+               {fields},
                CASE WHEN v_programme_ref IS NOT NULL THEN first_value(_row_number) OVER (
-                   PARTITION BY lower(v_programme_ref) ORDER BY _row_number) END AS first_row
-        FROM rows, aliases
+                   PARTITION BY lower(v_programme_ref) ORDER BY _row_number) END AS first_row,
+               held.owner, held.owner_file, submitter.organisation,
+               list_contains(supplied_columns, 'collaboration_model') AS supplied_model,
+               CASE WHEN list_contains(supplied_columns, 'collaboration_model')
+                    THEN v_collaboration_model ELSE held.collaboration_model END
+                   AS effective_model
+        FROM rows
+        CROSS JOIN aliases
+        CROSS JOIN submitter
+        LEFT JOIN held ON held.programme_key = lower(rows.v_programme_ref)
+    ),
+    with_models AS (
+        SELECT with_lists.*, models.team_kind AS model_team_kind
+        FROM with_lists
+        LEFT JOIN ref_model_team_kinds AS models ON models.model = lower(effective_model)
     )
     SELECT
         _row_number, _raw,
         {", ".join(f"v_{c} AS {c}" for c in COLUMN_NAMES)},
+        supplied_columns,
         CASE WHEN _parse_error IS NOT NULL THEN [_parse_error]
         ELSE list_filter([
             CASE WHEN len(unknown_columns) > 0 THEN 'unknown column(s) ' || array_to_string(
@@ -205,5 +312,5 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
                 || ' repeats row ' || first_row || ' of the same file' END,
             {checks}
         ], m -> m IS NOT NULL) END AS reasons
-    FROM with_lists
+    FROM with_models
     """)

@@ -33,9 +33,12 @@ CREATE TABLE marts.dim_programme (
     collaboration_model_code VARCHAR, collaboration_model_label VARCHAR, actor_count BIGINT,
     schools_count BIGINT, teachers_count BIGINT, learners_count BIGINT,
     funding_amount DECIMAL(18, 2), funding_currency VARCHAR, funding_period VARCHAR,
+    funding_basis VARCHAR, approximate_fields VARCHAR[], minimum_fields VARCHAR[],
+    schools_count_is_minimum BOOLEAN, teachers_count_is_minimum BOOLEAN,
+    learners_count_is_minimum BOOLEAN, has_approximate_values BOOLEAN, submitted_by VARCHAR,
     funders VARCHAR, roles_extended VARCHAR, description VARCHAR, source_name VARCHAR,
     source_url VARCHAR, latest_file_name VARCHAR, version_count BIGINT,
-    first_loaded_at TIMESTAMPTZ, last_updated_at TIMESTAMPTZ);
+    first_delivered_at TIMESTAMPTZ, last_updated_at TIMESTAMPTZ);
 CREATE TABLE marts.fct_programme_actor (
     programme_actor_sk VARCHAR, programme_sk VARCHAR, actor_code VARCHAR, actor_group VARCHAR,
     country_code VARCHAR, team_kind_code VARCHAR, level VARCHAR, start_year INTEGER,
@@ -45,7 +48,8 @@ CREATE TABLE marts.fct_country_summary (
     programme_count BIGINT, active_programme_count BIGINT, within_school_count BIGINT,
     school_community_count BIGINT, cross_sector_count BIGINT, local_count BIGINT,
     regional_count BIGINT, national_count BIGINT, schools_total HUGEINT, teachers_total HUGEINT,
-    learners_total HUGEINT, first_start_year INTEGER, latest_start_year INTEGER,
+    learners_total HUGEINT, programmes_with_minimum_counts BIGINT,
+    first_start_year INTEGER, latest_start_year INTEGER,
     distinct_actor_count BIGINT);
 """
 
@@ -101,7 +105,7 @@ def _raw_rows() -> list[dict]:
             "start_year": "2003",
             "team_kind": "Cross_Sector",
             "actors": "head_teachers;universities",
-            "funding_amount": "1e5",
+            "funding_amount": "100000",
             "funding_currency": "GBP",
             "funding_period": "PER_YEAR",
             "source_name": "Ofsted",
@@ -129,6 +133,10 @@ def _raw_rows() -> list[dict]:
     for row in rows:
         full = {**base, **row}
         full["_record_hash"] = f"{len(out):032x}"
+        full["_file_id"] = f"test-org/{full['_file_name']}@{full['_file_sha256'][:12]}"
+        full["_organisation"] = "test-org"
+        full["_delivered_at"] = LOADED_AT
+        full["_supplied_columns"] = [k for k in full if not k.startswith("_")]
         out.append(full)
     return out
 
@@ -157,8 +165,16 @@ def _dim_programme_rows() -> list[dict]:
         "source_url": None,
         "latest_file_name": "file.csv",
         "version_count": 1,
-        "first_loaded_at": LOADED_AT,
+        "first_delivered_at": LOADED_AT,
         "last_updated_at": LOADED_AT,
+        "funding_basis": "programme",
+        "approximate_fields": [],
+        "minimum_fields": [],
+        "schools_count_is_minimum": False,
+        "teachers_count_is_minimum": False,
+        "learners_count_is_minimum": False,
+        "has_approximate_values": False,
+        "submitted_by": "test-org",
     }
     rows = [
         {
@@ -295,6 +311,7 @@ def _fct_country_summary_rows() -> list[dict]:
             "regional_count": 1,
             "national_count": 1,
             "schools_total": 45,
+            "programmes_with_minimum_counts": 0,
             "teachers_total": 20,
             "learners_total": None,
             "first_start_year": 1999,
@@ -312,6 +329,7 @@ def _fct_country_summary_rows() -> list[dict]:
             "school_community_count": 1,
             "local_count": 1,
             "schools_total": None,
+            "programmes_with_minimum_counts": 0,
             "teachers_total": 12,
             "learners_total": None,
             "first_start_year": 2022,

@@ -47,7 +47,6 @@ def test_every_dbt_model_seed_and_snapshot_is_an_asset(graph):
         "reference",
         "staging",
         "intermediate",
-        "snapshots",
         "marts",
     }
 
@@ -57,8 +56,9 @@ def test_dbt_sources_are_the_python_raw_assets(graph):
     for source in manifest["sources"].values():
         key = dg.AssetKey(["raw", source["name"]])
         assert key in graph.get_all_asset_keys()
-        assert graph.get(key).is_materializable  # produced by raw_programme_records
-        assert graph.get(key).partitions_def is not None
+        assert graph.get(key).is_materializable  # produced by a Python raw asset
+        # one partition per delivered file, except the landing journal (the whole folder)
+        assert (graph.get(key).partitions_def is None) == (source["name"] == "landing_entries")
 
 
 def test_every_dbt_test_and_ge_suite_is_an_asset_check(graph):
@@ -77,8 +77,8 @@ def test_every_dbt_test_and_ge_suite_is_an_asset_check(graph):
 
 
 def test_marts_are_reached_from_the_landing_files(graph):
-    raw = dg.AssetKey(["raw", "programme_records"])
-    downstream = graph.get(raw).child_keys
+    raw = dg.AssetKey(["landing", "programme_records"])
+    downstream = graph.get(dg.AssetKey(["raw", "programme_records"])).child_keys
     assert dg.AssetKey(["staging", "stg_programme_records__programme_records"]) in downstream
     reachable = set()
     frontier = {raw}
@@ -91,6 +91,7 @@ def test_marts_are_reached_from_the_landing_files(graph):
         "fct_programme_actor",
         "fct_country_summary",
         "dim_programme_history",
+        "fct_landing_entry",
     ):
         assert dg.AssetKey(["marts", mart]) in reachable
     assert dg.AssetKey(["published", "warehouse"]) in reachable
@@ -101,7 +102,7 @@ def test_downstream_assets_update_automatically_but_only_past_passing_blocking_c
 
     for key in graph.get_all_asset_keys():
         condition = graph.get(key).automation_condition
-        if key.path[0] == "raw":
+        if key.path[0] in ("raw", "landing"):
             assert condition is None  # the landing sensor drives ingestion
         else:
             assert condition == WAREHOUSE_CONDITION, key

@@ -71,12 +71,16 @@ def fingerprint(settings, table):
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
+def ingest_requests(tick):
+    return [r for r in tick.run_requests or [] if r.job_name == "ingest_programme_records"]
+
+
 def test_pipeline_runs_green_on_the_bundled_sample(first_run):
-    assert first_run.ingested == {
-        "ghana_and_partners.json": True,
-        "global_learning_teams_database.xlsx": True,
-        "late_submissions_2024.csv": True,
-        "uk_partnerships_2002.csv": True,
+    assert {o.file: (o.ok, o.status) for o in first_run.ingested.values()} == {
+        "learning-teams-sample/ghana_and_partners.json": (True, "loaded"),
+        "learning-teams-sample/global_learning_teams_database.xlsx": (True, "loaded"),
+        "learning-teams-sample/late_submissions_2024.csv": (True, "partially_loaded"),
+        "learning-teams-sample/uk_partnerships_2002.csv": (True, "loaded"),
     }
     assert first_run.build.success, first_run.failed_checks
     assert first_run.failed_checks == []
@@ -188,12 +192,12 @@ def test_new_file_triggers_downstream_automation_and_history(env, first_run):
     lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0]
     bedfordshire = next(line for line in lines if line.startswith("GBR-BEDS-SIP,"))
-    updated = settings.landing_dir / "bedfordshire_update.csv"
+    updated = settings.landing_dir / "learning-teams-sample" / "bedfordshire_update.csv"
     updated.write_text(header + bedfordshire.replace(",39,", ",41,", 1), encoding="utf-8")
 
     # As the automation sensor does: evaluate, new data arrives, evaluate again from the cursor.
     before = dg.evaluate_automation_conditions(defs=defs, instance=instance)
-    (request,) = tick_landing_sensor(defs, instance).run_requests
+    (request,) = ingest_requests(tick_landing_sensor(defs, instance))
     assert ingest(defs, instance, request).success
     evaluation = dg.evaluate_automation_conditions(
         defs=defs, instance=instance, cursor=before.cursor
@@ -216,6 +220,37 @@ def test_new_file_triggers_downstream_automation_and_history(env, first_run):
     assert history == [(39, False), (41, True)]
 
 
+def test_rebuild_from_the_archive_gives_the_same_marts_and_history(env, first_run, tmp_path):
+    """Runs after the history test: the warehouse built file by file (with a later update)
+    equals one rebuilt from the archive alone, history included (validity comes from the
+    deliveries, not from build time)."""
+    from pipelines.landing_admin import rebuild
+
+    settings, defs, _, patch = env
+    rebuilt_path = tmp_path / "rebuilt" / "learning_teams.duckdb"
+    with pytest.MonkeyPatch.context() as local:
+        local.setenv("LT_WAREHOUSE_PATH", str(rebuilt_path))
+        local.setenv("LT_PUBLISH_DIR", str(tmp_path / "rebuilt" / "published"))
+        local.setenv("LT_BUILDS_DIR", str(tmp_path / "rebuilt" / "builds"))
+        rebuilt_settings = Settings.from_env()
+        with dg.instance_for_test(
+            overrides={"concurrency": {"pools": {"default_limit": 1}}}
+        ) as fresh:
+            assert rebuild(build_definitions(rebuilt_settings), fresh)
+    for table in ("marts.dim_programme_history", "marts.dim_programme", "raw.programme_records"):
+        columns = "* EXCLUDE (_loaded_at)" if table.startswith("raw") else "*"
+        original = query(settings, f"SELECT {columns} FROM {table} ORDER BY ALL")
+        con = duckdb.connect(str(rebuilt_path), read_only=True)
+        again = con.execute(f"SELECT {columns} FROM {table} ORDER BY ALL").fetchall()
+        con.close()
+        assert again == original, table
+    history = query(
+        settings,
+        "SELECT count(*) FROM marts.dim_programme_history WHERE programme_ref = 'GBR-BEDS-SIP'",
+    )
+    assert history == [(2,)]
+
+
 def test_failing_blocking_check_stops_the_python_asset_downstream(env, first_run, tmp_path):
     settings, defs, instance, patch = env
     suites = stricter_suites(
@@ -229,6 +264,7 @@ def test_failing_blocking_check_stops_the_python_asset_downstream(env, first_run
     )
     published = settings.publish_dir / "learning_teams.duckdb"
     published_before = published.stat().st_mtime_ns
+    live_before = fingerprint(settings, "marts.dim_programme")
     patch.setenv("LT_EXPECTATIONS_DIR", str(suites))
     try:
         result = build(defs, instance)
@@ -240,6 +276,34 @@ def test_failing_blocking_check_stops_the_python_asset_downstream(env, first_run
     assert dg.AssetKey(["marts", "dim_programme"]) in materialized
     assert PUBLISHED not in materialized
     assert published.stat().st_mtime_ns == published_before
+    assert fingerprint(settings, "marts.dim_programme") == live_before  # candidate not promoted
+
+
+def test_failing_dbt_test_leaves_live_marts_and_published_copy_unchanged(env, first_run):
+    """A row that bypassed the contract (written straight into raw) breaks a dbt test: the
+    candidate build fails and neither the live marts nor the published copy change."""
+    settings = env[0]
+    defs, instance = env[1], env[2]
+    published = settings.publish_dir / "learning_teams.duckdb"
+    before = (published.stat().st_mtime_ns, fingerprint(settings, "marts.dim_programme"))
+    con = duckdb.connect(str(settings.warehouse_path))
+    con.execute("""
+        INSERT INTO raw.programme_records
+        SELECT * REPLACE ('ZZZ-UNMAPPED' AS programme_ref, 'wizards' AS actors,
+                          'bypass@0' AS _file_id)
+        FROM raw.programme_records LIMIT 1""")
+    con.close()
+    try:
+        result = build(defs, instance)
+        failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+        assert "not_null_int_programme_actors_unnested_actor_code" in failed
+        assert PUBLISHED not in {e.asset_key for e in result.get_asset_materialization_events()}
+        after = (published.stat().st_mtime_ns, fingerprint(settings, "marts.dim_programme"))
+        assert after == before
+    finally:
+        con = duckdb.connect(str(settings.warehouse_path))
+        con.execute("DELETE FROM raw.programme_records WHERE _file_id = 'bypass@0'")
+        con.close()
 
 
 def test_run_summary_names_marts_and_quarantined_rows(env, first_run):
@@ -263,7 +327,7 @@ def test_dbt_tests_fail_when_a_source_code_is_not_mapped(env, first_run, tmp_pat
     con.execute("""
         INSERT INTO raw.programme_records
         SELECT * REPLACE ('ZZZ-UNMAPPED' AS programme_ref, 'wizards' AS actors,
-                          'feed' AS _file_sha256)
+                          'feed@0' AS _file_id)
         FROM raw.programme_records LIMIT 1""")
     con.close()
     result = subprocess.run(
@@ -289,50 +353,69 @@ def test_dbt_tests_fail_when_a_source_code_is_not_mapped(env, first_run, tmp_pat
     assert "FAIL 1 not_null_int_programme_actors_unnested_actor_code" in result.stdout
 
 
-def test_failing_raw_check_blocks_the_downstream_automation(env, first_run, tmp_path):
-    """Runs last: it leaves a failed blocking check on raw/programme_records."""
+def test_failed_raw_audit_publishes_nothing_and_never_blocks_other_files(env, first_run, tmp_path):
+    """Runs last. A file whose rows fail the raw audit publishes none of them and its run fails,
+    naming the file and the check; the next good file still flows to the marts."""
     settings, defs, instance, patch = env
-    suites = stricter_suites(
-        tmp_path,
-        "raw_programme_records",
+    from expectations.contract_suite import raw_programme_records_suite
+
+    strict = raw_programme_records_suite()
+    strict["expectations"].append(
         {
-            "type": "expect_column_values_to_match_regex",
-            "kwargs": {"column": "programme_ref", "regex": "^NEVER$"},
-            "meta": {"why": "test: a rule every row breaks"},
-        },
+            "type": "expect_column_values_to_not_match_regex",
+            "kwargs": {"column": "programme_ref", "regex": "BLOCK"},
+            "meta": {"why": "test: a rule this file's rows break"},
+        }
     )
-    (settings.landing_dir / "another.json").write_text(
-        json.dumps(
-            [
-                {
-                    "programme_ref": "KEN-TEST-BLOCK",
-                    "programme_name": "Blocked programme",
-                    "organisations": ["Test org"],
-                    "country_code": "KEN",
-                    "level": "local",
-                    "start_year": 2020,
-                    "team_kind": "school_community",
-                    "actors": ["parents"],
-                    "source_name": "test",
-                }
-            ]
-        ),
-        encoding="utf-8",
-    )
-    before = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    suites = tmp_path / "suites"
+    shutil.copytree(SAMPLE_DIR.parents[1] / "expectations" / "suites", suites)
+    (suites / "raw_programme_records.json").write_text(json.dumps(strict))
+
+    def deliver(name, ref):
+        folder = settings.landing_dir / "test-org"
+        folder.mkdir(exist_ok=True)
+        (folder / name).write_text(
+            json.dumps(
+                [
+                    {
+                        "programme_ref": ref,
+                        "programme_name": f"Programme {ref}",
+                        "organisations": ["Test org"],
+                        "country_code": "KEN",
+                        "level": "local",
+                        "start_year": 2020,
+                        "team_kind": "school_community",
+                        "actors": ["parents"],
+                        "source_name": "test",
+                    }
+                ]
+            ),
+            encoding="utf-8",
+        )
+
+    deliver("blocked.json", "KEN-TEST-BLOCK")
+    deliver("fine.json", "KEN-TEST-FINE")
+    published = settings.publish_dir / "learning_teams.duckdb"
     patch.setenv("LT_EXPECTATIONS_DIR", str(suites))
     try:
-        (request,) = tick_landing_sensor(defs, instance).run_requests
-        run = ingest(defs, instance, request)
+        outcome = run_pipeline(defs, instance)
     finally:
         patch.delenv("LT_EXPECTATIONS_DIR")
-    (check,) = [
-        e for e in run.get_asset_check_evaluations() if e.check_name == "ge_raw_programme_records"
-    ]
-    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
-    evaluation = dg.evaluate_automation_conditions(
-        defs=defs, instance=instance, cursor=before.cursor
+    by_file = {o.file: o for o in outcome.ingested.values()}
+    blocked = by_file["test-org/blocked.json"]
+    assert not blocked.ok and "test-org/blocked.json" in blocked.error
+    assert "ge_raw_programme_records" in blocked.error
+    assert by_file["test-org/fine.json"].ok
+    assert not outcome.success  # make run exits non-zero
+    assert outcome.build_ok  # ... but the good file reached the marts
+    con = duckdb.connect(str(published), read_only=True)
+    refs = {r[0] for r in con.execute("SELECT programme_ref FROM marts.dim_programme").fetchall()}
+    entries = dict(
+        con.execute(
+            "SELECT entry_path, outcome FROM marts.fct_landing_entry "
+            "WHERE organisation = 'test-org'"
+        ).fetchall()
     )
-    requested = {r.key for r in evaluation.results if r.true_subset.size > 0}
-    assert dg.AssetKey(["staging", "stg_programme_records__programme_records"]) not in requested
-    assert dg.AssetKey(["published", "warehouse"]) not in requested
+    con.close()
+    assert "KEN-TEST-FINE" in refs and "KEN-TEST-BLOCK" not in refs
+    assert entries == {"test-org/blocked.json": "failed_audit", "test-org/fine.json": "loaded"}

@@ -1,5 +1,8 @@
-"""The landing sensor: a new file -> one partition + run; the same bytes again -> nothing; a bad
-file -> still a run, whose rows end in quarantine with the reason."""
+"""The landing sensor: every new entry journalled with its outcome; a new file -> one partition
+(`organisation/file@hash`) + run; the same bytes again -> a recorded duplicate; links never
+followed; failed runs retried with backoff, failed audits never."""
+
+import os
 
 import dagster as dg
 import pytest
@@ -7,8 +10,11 @@ import pytest
 from pipelines.definitions import build_definitions
 from pipelines.local_run import ingest, tick_landing_sensor
 from pipelines.partitions import programme_record_files
-from sources.programme_records.files import sha256_of
+from pipelines.sensors.landing import retry_delay
+from sources.programme_records.archive import find_delivery, read_journal, sha256_of
 from tests.conftest import drop_sample_files
+
+INGEST = "ingest_programme_records"
 
 
 @pytest.fixture
@@ -22,40 +28,99 @@ def instance():
         yield test_instance
 
 
-def test_new_file_requests_one_run_keyed_by_content_hash(defs, instance, settings):
+def ingest_requests(result):
+    return [r for r in result.run_requests or [] if r.job_name == INGEST]
+
+
+def journal(settings):
+    return {r["entry_path"]: r for r in read_journal(settings.archive_dir)}
+
+
+def test_new_file_requests_one_run_keyed_by_organisation_file_and_hash(defs, instance, settings):
     (path,) = drop_sample_files(settings.landing_dir, "uk_partnerships_2002.csv")
     result = tick_landing_sensor(defs, instance)
-    assert isinstance(result, dg.SensorResult)
-    (request,) = result.run_requests
-    sha256 = sha256_of(path)
-    assert request.partition_key == sha256
-    assert request.run_key == f"{sha256}:1"
-    assert request.tags["learning_teams/file_name"] == "uk_partnerships_2002.csv"
-    assert instance.get_dynamic_partitions(programme_record_files.name) == [sha256]
-    assert (settings.archive_dir / sha256 / path.name).read_bytes() == path.read_bytes()
+    (request,) = ingest_requests(result)
+    key = f"learning-teams-sample/uk_partnerships_2002.csv@{sha256_of(path)[:12]}"
+    assert request.partition_key == key
+    assert request.run_key == f"{key}:1"
+    assert instance.get_dynamic_partitions(programme_record_files.name) == [key]
+    assert {r.job_name for r in result.run_requests} == {INGEST, "record_landing_entries"}
+    delivery = find_delivery(settings.archive_dir, key)
+    assert delivery.archived_file(settings.archive_dir).read_bytes() == path.read_bytes()
+    assert journal(settings)["learning-teams-sample/uk_partnerships_2002.csv"]["outcome"] == (
+        "to_load"
+    )
 
 
-def test_same_file_again_does_nothing_even_under_another_name(defs, instance, settings):
+def test_same_bytes_again_are_a_recorded_duplicate(defs, instance, settings):
     (path,) = drop_sample_files(settings.landing_dir, "ghana_and_partners.json")
-    (request,) = tick_landing_sensor(defs, instance).run_requests
+    (request,) = ingest_requests(tick_landing_sensor(defs, instance))
     assert ingest(defs, instance, request).success
-    second = tick_landing_sensor(defs, instance)
-    assert isinstance(second, dg.SkipReason)
-    (settings.landing_dir / "copy_of_ghana.json").write_bytes(path.read_bytes())
-    assert isinstance(tick_landing_sensor(defs, instance), dg.SkipReason)
+    assert ingest_requests(tick_landing_sensor(defs, instance)) == []
+    (path.parent / "copy_of_ghana.json").write_bytes(path.read_bytes())
+    assert ingest_requests(tick_landing_sensor(defs, instance)) == []
+    duplicate = journal(settings)["learning-teams-sample/copy_of_ghana.json"]
+    assert duplicate["outcome"] == "duplicate"
+    assert duplicate["duplicate_of"] == "learning-teams-sample/ghana_and_partners.json"
     assert len(instance.get_dynamic_partitions(programme_record_files.name)) == 1
 
 
-def test_partial_and_hidden_files_wait(defs, instance, settings):
-    (settings.landing_dir / "upload.csv.part").write_text("programme_ref\n")
-    (settings.landing_dir / ".~lock.csv").write_text("x")
-    assert isinstance(tick_landing_sensor(defs, instance), dg.SkipReason)
+def test_bytes_refused_for_their_name_still_load_under_a_good_name(defs, instance, settings):
+    (path,) = drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
+    wrong = path.with_suffix(".txt")
+    path.rename(wrong)
+    assert ingest_requests(tick_landing_sensor(defs, instance)) == []
+    assert journal(settings)["learning-teams-sample/late_submissions_2024.txt"]["outcome"] == (
+        "ignored"
+    )
+    wrong.rename(path)
+    (request,) = ingest_requests(tick_landing_sensor(defs, instance))
+    assert request.partition_key.startswith("learning-teams-sample/late_submissions_2024.csv@")
 
 
-def test_bad_file_is_ingested_into_quarantine_with_its_reason(defs, instance, settings):
-    bad = settings.landing_dir / "broken.json"
-    bad.write_text('[{"programme_ref": "X-1",', encoding="utf-8")
-    (request,) = tick_landing_sensor(defs, instance).run_requests
+def test_links_are_journalled_and_never_followed(defs, instance, settings):
+    folder = settings.landing_dir / "acme"
+    folder.mkdir()
+    os.symlink("/etc/group", folder / "group.csv")
+    result = tick_landing_sensor(defs, instance)
+    assert ingest_requests(result) == []
+    assert journal(settings)["acme/group.csv"]["entry_type"] == "link"
+    assert not (settings.archive_dir / "files").exists()
+
+
+def test_nothing_new_is_a_skip(defs, instance, settings):
+    drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
+    tick_landing_sensor(defs, instance)
+    again = tick_landing_sensor(defs, instance)
+    assert not again.run_requests and "none new" in again.skip_reason.skip_message
+
+
+def _failed_run(instance, key, outcome=None):
+    tags = {"dagster/partition": key, **({"learning_teams/outcome": outcome} if outcome else {})}
+    run = dg.DagsterRun(job_name=INGEST, status=dg.DagsterRunStatus.FAILURE, tags=tags)
+    instance.add_run(run)
+    return run
+
+
+def test_failed_run_is_retried_with_backoff_but_a_failed_audit_is_not(defs, instance, settings):
+    drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
+    (request,) = ingest_requests(tick_landing_sensor(defs, instance))
+    key = request.partition_key
+    _failed_run(instance, key)
+    # within the backoff the UI sensor waits; `make run` (retry_now) tries again at once
+    assert ingest_requests(tick_landing_sensor(defs, instance, retry_now=False)) == []
+    (retry,) = ingest_requests(tick_landing_sensor(defs, instance, retry_now=True))
+    assert retry.run_key == f"{key}:2"
+    _failed_run(instance, key, outcome="failed_audit")
+    assert ingest_requests(tick_landing_sensor(defs, instance, retry_now=True)) == []
+    assert [retry_delay(n) for n in (1, 2, 3, 6, 10)] == [60, 120, 240, 1800, 1800]
+
+
+def test_unreadable_file_is_ingested_into_quarantine_with_its_reason(defs, instance, settings):
+    folder = settings.landing_dir / "acme"
+    folder.mkdir()
+    (folder / "empty.csv").write_text("")
+    (request,) = ingest_requests(tick_landing_sensor(defs, instance))
     run = ingest(defs, instance, request)
     assert run.success  # the file is handled: quarantined, not lost
     import duckdb
@@ -66,42 +131,9 @@ def test_bad_file_is_ingested_into_quarantine_with_its_reason(defs, instance, se
     ).fetchone()
     status = con.execute("SELECT status FROM raw.programme_record_files").fetchone()[0]
     con.close()
-    assert row[0] == "broken.json" and row[1] is None
-    assert "malformed JSON" in row[2]
+    assert row == ("empty.csv", None, "the whole file was rejected: the file is empty")
     assert status == "rejected"
     warning = [
         e for e in run.get_asset_check_evaluations() if e.check_name == "file_fully_accepted"
     ]
     assert warning and not warning[0].passed
-
-
-def test_file_whose_run_died_is_requested_again_up_to_three_times(defs, instance, settings):
-    (path,) = drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
-    sha256 = sha256_of(path)
-    tick_landing_sensor(defs, instance)  # registers the partition
-    for attempt in (1, 2, 3):
-        retry = tick_landing_sensor(defs, instance)
-        (request,) = retry.run_requests
-        assert request.run_key == f"{sha256}:{attempt}"
-        # the run is created, then its process dies before loading anything
-        instance.add_run(
-            dg.DagsterRun(
-                job_name="ingest_programme_records",
-                status=dg.DagsterRunStatus.FAILURE,
-                tags={"dagster/partition": sha256},
-            )
-        )
-    assert isinstance(tick_landing_sensor(defs, instance), dg.SkipReason)
-
-
-def test_file_with_a_run_in_flight_is_not_requested_twice(defs, instance, settings):
-    (path,) = drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
-    tick_landing_sensor(defs, instance)
-    instance.add_run(
-        dg.DagsterRun(
-            job_name="ingest_programme_records",
-            status=dg.DagsterRunStatus.STARTED,
-            tags={"dagster/partition": sha256_of(path)},
-        )
-    )
-    assert isinstance(tick_landing_sensor(defs, instance), dg.SkipReason)

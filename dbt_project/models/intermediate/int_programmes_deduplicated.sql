@@ -1,17 +1,16 @@
--- The current version of each programme: the row from the most recently loaded file that
--- mentions its programme_ref (a later submission updates the programme).
+-- The current version of each programme: its latest delivered version, with the values carried
+-- forward from earlier deliveries where that version left a column out.
 with versions as (
     select
         *,
-        row_number() over (
-            partition by programme_key
-            order by loaded_at desc, file_name desc, row_number desc
-        ) as version_rank,
         count(*) over (partition by programme_key) as version_count,
-        min(loaded_at) over (partition by programme_key) as first_loaded_at
-    from {{ ref('stg_programme_records__programme_records') }}
+        min(delivered_at) over (partition by programme_key) as first_delivered_at,
+        row_number() over (
+            partition by programme_key order by version_number desc
+        ) as recency
+    from {{ ref('int_programme_versions_merged') }}
 )
 
-select * exclude (version_rank)
+select * exclude (recency)
 from versions
-where version_rank = 1
+where recency = 1

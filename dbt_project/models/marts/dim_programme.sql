@@ -11,6 +11,7 @@ actor_counts as (
 select
     programmes.programme_sk,
     programmes.programme_ref,
+    programmes.organisation as submitted_by,
     programmes.programme_name,
     array_to_string(programmes.organisations, '; ') as organisations,
     len(programmes.organisations) as organisation_count,
@@ -33,6 +34,16 @@ select
     programmes.funding_amount,
     programmes.funding_currency,
     programmes.funding_period,
+    coalesce(programmes.funding_basis, 'programme') as funding_basis,
+    coalesce(programmes.approximate_fields, []) as approximate_fields,
+    coalesce(programmes.minimum_fields, []) as minimum_fields,
+    list_contains(coalesce(programmes.minimum_fields, []), 'schools_count')
+        as schools_count_is_minimum,
+    list_contains(coalesce(programmes.minimum_fields, []), 'teachers_count')
+        as teachers_count_is_minimum,
+    list_contains(coalesce(programmes.minimum_fields, []), 'learners_count')
+        as learners_count_is_minimum,
+    len(coalesce(programmes.approximate_fields, [])) > 0 as has_approximate_values,
     array_to_string(programmes.funders, '; ') as funders,
     programmes.roles_extended,
     programmes.description,
@@ -40,8 +51,8 @@ select
     programmes.source_url,
     programmes.file_name as latest_file_name,
     programmes.version_count,
-    programmes.first_loaded_at,
-    programmes.loaded_at as last_updated_at
+    programmes.first_delivered_at,
+    programmes.delivered_at as last_updated_at
 from programmes
 left join {{ ref('countries') }} as countries
     on programmes.country_code = countries.country_code

@@ -21,9 +21,14 @@ by_country as (
         count(*) filter (where level = 'local') as local_count,
         count(*) filter (where level = 'regional') as regional_count,
         count(*) filter (where level = 'national') as national_count,
-        sum(schools_count) as schools_total,
-        sum(teachers_count) as teachers_total,
-        sum(learners_count) as learners_total,
+        -- A minimum ("at least six schools") is not a count: it is left out of the totals.
+        sum(schools_count) filter (where not schools_count_is_minimum) as schools_total,
+        sum(teachers_count) filter (where not teachers_count_is_minimum) as teachers_total,
+        sum(learners_count) filter (where not learners_count_is_minimum) as learners_total,
+        count(*) filter (
+            where schools_count_is_minimum or teachers_count_is_minimum
+            or learners_count_is_minimum
+        ) as programmes_with_minimum_counts,
         min(start_year) as first_start_year,
         max(start_year) as latest_start_year
     from programmes

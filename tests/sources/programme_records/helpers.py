@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import EXCEL_EXTENSION, SEEDS_DIR
-from sources.programme_records.files import sha256_of
+from sources.programme_records.archive import Delivery, file_id_for, sha256_of
 from sources.programme_records.loader import LoadResult, load_file
 
 HEADER = [
@@ -88,12 +88,37 @@ def write_xlsx(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def load(con: duckdb.DuckDBPyConnection, path: Path, load_year: int = 2026) -> LoadResult:
+def delivery_of(
+    path: Path, organisation: str = "test-org", delivered_at: str = "2026-01-01T00:00:00+00:00"
+) -> Delivery:
+    sha256 = sha256_of(path)
+    entry_path = f"{organisation}/{path.name}"
+    return Delivery(
+        file_id=file_id_for(entry_path, sha256),
+        organisation=organisation,
+        entry_path=entry_path,
+        file_name=path.name,
+        sha256=sha256,
+        size_bytes=path.stat().st_size,
+        delivered_at=delivered_at,
+    )
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    load_year: int = 2026,
+    *,
+    organisation: str = "test-org",
+    delivered_at: str = "2026-01-01T00:00:00+00:00",
+    audit=None,
+) -> LoadResult:
     return load_file(
         con,
         path,
-        file_sha256=sha256_of(path),
+        delivery_of(path, organisation, delivered_at),
         seeds_dir=SEEDS_DIR,
         excel_extension=EXCEL_EXTENSION,
+        audit=audit,
         load_year=load_year,
     )

@@ -48,7 +48,7 @@ def test_unreadable_file_is_quarantined_whole(con, tmp_path):
     path.write_bytes(b"")
     result = load(con, path)
     assert (result.status, result.rows_quarantined) == ("rejected", 1)
-    assert result.problems == ["empty.csv the whole file was rejected: the file is empty"]
+    assert result.messages == ["empty.csv the whole file was rejected: the file is empty"]
     status = con.execute(f"SELECT status, message FROM {FILES_TABLE}").fetchone()
     assert status == ("rejected", "the file is empty")
 
@@ -65,7 +65,7 @@ def test_loading_twice_changes_nothing(con, tmp_path):
 def test_bundled_sample_loads_with_exactly_the_two_documented_bad_rows(con):
     results = [load(con, p) for p in sorted(SAMPLE_DIR.iterdir()) if p.suffix != ".md"]
     assert {r.file_format for r in results} == {"csv", "json", "xlsx"}
-    problems = [p for r in results for p in r.problems]
+    problems = [p for r in results for p in r.messages]
     assert len(problems) == 2, problems
     assert any("country_code 'UK'" in p for p in problems)
     assert any("end_year 2019 is before start_year 2021" in p for p in problems)

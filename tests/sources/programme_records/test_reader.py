@@ -83,7 +83,7 @@ def test_latin1_line_is_flagged_and_other_lines_read(con, tmp_path):
         ("empty.csv", b"", "empty"),
         ("blank.json", b"  \n", "empty"),
         ("header_only.csv", b"programme_ref,programme_name\n", "no records"),
-        ("broken.json", b'[{"programme_ref": "x"', "malformed JSON"),
+        ("broken.json", b'[{"programme_ref": "x"}] trailing', "malformed JSON"),
         ("object.json", b'{"programme_ref": "x"}', "JSON array"),
         ("garbage.xlsx", b"PK\x03\x04 not really a zip", "not an Excel"),
         ("notes.txt", b"hello", "unsupported file type"),

@@ -16,7 +16,7 @@ def con():
 def reasons_for(con, tmp_path, **overrides):
     path = write_csv(tmp_path / "one.csv", [good_record(**overrides)])
     result = load(con, path)
-    return result.problems
+    return result.messages
 
 
 def test_good_record_has_no_reasons(con, tmp_path):
@@ -29,12 +29,18 @@ def test_good_record_has_no_reasons(con, tmp_path):
         ({"country_code": "UK"}, "country_code 'UK' is not an ISO 3166-1 alpha-3 country code"),
         ({"country_code": "XYZ"}, "country_code 'XYZ' is not an ISO 3166-1 alpha-3"),
         ({"start_year": "2099"}, "start_year 2099 is impossible (later than 2027)"),
-        ({"start_year": "1850"}, "start_year 1850 is impossible (before 1900)"),
+        ({"start_year": "1850"}, "start_year '1850' is below the minimum 1,900"),
+        ({"start_year": "01999"}, "start_year '01999' is not a year (four ASCII digits)"),
+        ({"start_year": "１９９９"}, "start_year '１９９９' is not a year (four ASCII digits)"),
         ({"start_year": "twenty"}, "start_year 'twenty' is not a year"),
         ({"end_year": "2019"}, "end_year 2019 is before start_year 2021"),
-        ({"teachers_count": "-3"}, "teachers_count -3 is negative"),
+        ({"teachers_count": "-3"}, "teachers_count '-3' is not a whole number without sign"),
+        ({"teachers_count": "99999999999"}, "teachers_count '99999999999' is above the maximum"),
         ({"learners_count": "1,200"}, "learners_count '1,200' is not a whole number"),
-        ({"funding_amount": "-10"}, "funding_amount -10 is negative"),
+        ({"funding_amount": "-10"}, "funding_amount '-10' is not a number with at most 2 decimals"),
+        ({"funding_amount": "-0"}, "funding_amount '-0' is not a number"),
+        ({"funding_amount": "1_000"}, "funding_amount '1_000' is not a number"),
+        ({"funding_amount": "0.005"}, "funding_amount '0.005' is not a number with at most 2"),
         ({"funding_currency": ""}, "funding_currency is required when funding_amount is given"),
         ({"funding_currency": "ZZZ"}, "funding_currency 'ZZZ' is not an ISO 4217 currency code"),
         ({"funding_period": "monthly"}, "funding_period 'monthly' is not one of"),
@@ -42,7 +48,7 @@ def test_good_record_has_no_reasons(con, tmp_path):
         ({"team_kind": "space"}, "team_kind 'space' is not a team kind of the codebook"),
         ({"actors": "teachers; wizards"}, "unknown actor(s) 'wizards'"),
         ({"programme_name": " "}, "programme_name is required but empty"),
-        ({"programme_ref": "a b"}, "programme_ref 'a b' must be 3-64 letters"),
+        ({"programme_ref": "a b"}, "programme_ref 'a b' is not 3-64 letters"),
         (
             {"source_url": "ftp://example.org"},
             "source_url 'ftp://example.org' is not an http(s) URL",
@@ -73,7 +79,7 @@ def test_misspelt_column_is_reported_with_a_hint(con, tmp_path):
     record = good_record()
     record["countrycode"] = record.pop("country_code")
     path = write_csv(tmp_path / "wrong.csv", [record], header=header)
-    (problem,) = load(con, path).problems
+    (problem,) = load(con, path).messages
     assert "unknown column(s) 'countrycode' (did you mean 'country_code'?)" in problem
     assert "country_code is required but empty" in problem
 
@@ -82,11 +88,11 @@ def test_repeated_programme_ref_in_one_file_is_quarantined(con, tmp_path):
     path = write_csv(tmp_path / "dup.csv", [good_record("R-1"), good_record("r-1")])
     result = load(con, path)
     assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
-    assert result.problems == ["dup.csv row 3: programme_ref 'r-1' repeats row 2 of the same file"]
+    assert result.messages == ["dup.csv row 3: programme_ref 'r-1' repeats row 2 of the same file"]
 
 
 def test_json_unknown_key_and_missing_values(con, tmp_path):
     path = write_json(tmp_path / "j.json", [{"programme_ref": "J-9", "colour": "blue"}])
-    (problem,) = load(con, path).problems
+    (problem,) = load(con, path).messages
     assert problem.startswith("j.json row 1: unknown column(s) 'colour'")
     assert "country_code is required but empty" in problem

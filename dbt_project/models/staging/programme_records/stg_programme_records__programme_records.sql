@@ -1,4 +1,4 @@
--- Every accepted record version, typed. One row per (file, row).
+-- Every accepted record version, typed. One row per (delivered file, row).
 with source as (
     select * from {{ source('programme_records', 'programme_records') }}
 ),
@@ -26,14 +26,22 @@ typed as (
         cast(funding_amount as decimal(18, 2)) as funding_amount,
         upper(funding_currency) as funding_currency,
         lower(funding_period) as funding_period,
+        lower(funding_basis) as funding_basis,
+        list_transform({{ split_list('approximate_fields') }}, f -> lower(f))
+            as approximate_fields,
+        list_transform({{ split_list('minimum_fields') }}, f -> lower(f)) as minimum_fields,
         {{ split_list('funders') }} as funders,
         roles_extended,
         description,
         source_name,
         source_url,
+        _file_id as file_id,
         _file_sha256 as file_sha256,
         _file_name as file_name,
+        _organisation as organisation,
+        cast(_delivered_at as timestamptz) as delivered_at,
         cast(_row_number as integer) as row_number,
+        cast(_supplied_columns as varchar[]) as supplied_columns,
         _record_hash as record_hash,
         cast(_loaded_at as timestamptz) as loaded_at
     from source

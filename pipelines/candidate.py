@@ -1,0 +1,78 @@
+"""Candidate builds: dbt builds into a copy of the live warehouse, and the copy replaces the live
+file only after every blocking check on it passed (write-audit-publish for the marts).
+
+A failing dbt test or GE suite therefore leaves the live file and the published copy exactly as
+they were. Raw data that landed while the candidate was being built is carried over when it is
+promoted, so nothing an ingest run wrote is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from sources.programme_records.raw_schema import ensure_raw_schema
+
+from .resources import WarehouseResource
+
+SOURCE_SCHEMAS = ("raw",)
+"""Schemas written by ingest steps, never by dbt: taken from the live file at promotion."""
+
+
+def _clean_old_candidates(context, warehouse: WarehouseResource, keep: Path) -> None:
+    builds = keep.parent.parent
+    if not builds.is_dir():
+        return
+    for folder in builds.iterdir():
+        if folder == keep.parent or not folder.is_dir():
+            continue
+        run = context.instance.get_run_by_id(folder.name)
+        if run is None or run.is_finished:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def prepare_candidate(context, warehouse: WarehouseResource) -> Path:
+    """Copy the live file to this run's candidate path (once per run) and return the path."""
+    candidate = warehouse.candidate_path(context.run_id)
+    _clean_old_candidates(context, warehouse, candidate)
+    if candidate.exists():
+        return candidate
+    with warehouse.connect(log=context.log) as con:
+        ensure_raw_schema(con)  # a fresh warehouse has no raw tables before the first file
+        con.execute("CHECKPOINT")  # everything in the main file, nothing left in the WAL
+    candidate.parent.mkdir(parents=True, exist_ok=True)
+    tmp = candidate.with_name(f".{candidate.name}.tmp")
+    shutil.copyfile(warehouse.live_path, tmp)
+    tmp.replace(candidate)
+    context.log.info(f"building into candidate {candidate}")
+    return candidate
+
+
+def promote_candidate(context, warehouse: WarehouseResource) -> bool:
+    """Replace the live file with this run's candidate, carrying over the source schemas from
+    the live file. Returns False when the run built no candidate (nothing to promote)."""
+    candidate = warehouse.candidate_path(context.run_id)
+    if not candidate.exists():
+        return False
+    with warehouse.connect(log=context.log) as con:
+        escaped = str(candidate).replace("'", "''")
+        con.execute(f"ATTACH '{escaped}' AS candidate")
+        tables = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND schema_name IN "
+            f"({', '.join(repr(s) for s in SOURCE_SCHEMAS)})"
+        ).fetchall()
+        con.execute("BEGIN TRANSACTION")
+        for schema, table in tables:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS candidate.{schema}")
+            con.execute(
+                f"CREATE OR REPLACE TABLE candidate.{schema}.{table} AS "
+                f"SELECT * FROM {schema}.{table}"
+            )
+        con.execute("COMMIT")
+        con.execute("DETACH candidate")
+    os.replace(candidate, warehouse.live_path)
+    shutil.rmtree(candidate.parent, ignore_errors=True)
+    context.log.info(f"promoted candidate of run {context.run_id} to {warehouse.live_path}")
+    return True

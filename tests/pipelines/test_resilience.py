@@ -1,0 +1,116 @@
+"""No lock-outs: a reader holding the live file delays a load but does not lose it; `kill -9` of
+`make run` during dbt, then a new run, succeeds; two runs started together both succeed.
+
+These run the real command (`python -m pipelines.cli run`) in subprocesses on a temporary
+warehouse and Dagster instance."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import REPO_ROOT, drop_sample_files
+
+HOLD_SCRIPT = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+"""
+
+
+@pytest.fixture
+def env(tmp_path):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copyfile(REPO_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    values = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "LT_WAREHOUSE_PATH": str(tmp_path / "wh" / "learning_teams.duckdb"),
+        "LT_LANDING_DIR": str(tmp_path / "landing"),
+        "LT_ARCHIVE_DIR": str(tmp_path / "wh" / "archive"),
+        "LT_PUBLISH_DIR": str(tmp_path / "wh" / "published"),
+        "LT_BUILDS_DIR": str(tmp_path / "wh" / "builds"),
+        "LT_LANDING_SETTLE_SECONDS": "0",
+        "LT_LOCK_WAIT_SECONDS": "120",
+    }
+    return values
+
+
+def run_cli(env, *args, **kwargs):
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "run", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **kwargs,
+    )
+
+
+def published_programmes(env) -> int:
+    path = Path(env["LT_PUBLISH_DIR"]) / "learning_teams.duckdb"
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM marts.dim_programme").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_reader_holding_the_live_file_delays_but_does_not_lose_a_load(env):
+    drop_sample_files(Path(env["LT_LANDING_DIR"]), "ghana_and_partners.json")
+    first = run_cli(env, "--no-sample")
+    assert first.wait(timeout=300) == 0, first.stdout.read()
+    live = env["LT_WAREHOUSE_PATH"]
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_SCRIPT, live, "8"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "holding"
+    drop_sample_files(Path(env["LT_LANDING_DIR"]), "uk_partnerships_2002.csv")
+    started = time.monotonic()
+    run = run_cli(env, "--no-sample")
+    output = run.communicate(timeout=300)[0]
+    holder.wait(timeout=30)
+    assert run.returncode == 0, output
+    assert "uk_partnerships_2002.csv: loaded" in output
+    assert time.monotonic() - started > 5  # it waited for the reader to let go
+    assert published_programmes(env) == 28
+
+
+def test_kill_9_during_dbt_then_a_new_run_succeeds(env):
+    drop_sample_files(Path(env["LT_LANDING_DIR"]))
+    victim = run_cli(env, "--no-sample")
+    builds = Path(env["LT_BUILDS_DIR"])
+    deadline = time.monotonic() + 240
+    while not (builds.is_dir() and any(builds.glob("*/learning_teams.duckdb"))):
+        assert time.monotonic() < deadline and victim.poll() is None, "dbt never started"
+        time.sleep(0.2)
+    time.sleep(1.0)  # dbt is running against the candidate
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+    again = run_cli(env, "--no-sample")
+    output = again.communicate(timeout=300)[0]
+    assert again.returncode == 0, output
+    assert "marked interrupted run" in output
+    assert published_programmes(env) == 42
+
+
+def test_two_runs_started_together_both_succeed_with_nothing_lost(env):
+    drop_sample_files(Path(env["LT_LANDING_DIR"]))
+    runs = [run_cli(env, "--no-sample") for _ in range(2)]
+    outputs = [r.communicate(timeout=420)[0] for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], outputs
+    assert published_programmes(env) == 42
+    con = duckdb.connect(env["LT_WAREHOUSE_PATH"], read_only=True)
+    files = con.execute("SELECT count(*) FROM raw.programme_record_files").fetchone()[0]
+    con.close()
+    assert files == 4

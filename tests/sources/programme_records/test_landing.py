@@ -1,0 +1,53 @@
+"""Every landing entry is classified with a reason; links are never followed."""
+
+import os
+import time
+
+from sources.programme_records.landing import IGNORED, REJECTED, TO_LOAD, scan_landing
+
+
+def outcomes(landing, settle=0.0):
+    return {
+        e.entry_path: (e.entry_type, e.outcome, e.reason) for e in scan_landing(landing, settle)
+    }
+
+
+def test_every_kind_of_entry_is_accounted_for(tmp_path):
+    org = tmp_path / "acme"
+    org.mkdir()
+    (org / "records.csv").write_text("x")
+    (org / ".hidden.csv").write_text("x")
+    (org / "~$lock.xlsx").write_text("x")
+    (org / "upload.csv.part").write_text("x")
+    (org / "notes.txt").write_text("x")
+    (org / "nested").mkdir()
+    os.symlink("/etc/group", org / "group.csv")
+    os.symlink(org / "records.csv", org / "inside.csv")
+    (tmp_path / "stray.json").write_text("[]")
+    (tmp_path / "Bad Name").mkdir()
+    os.symlink("/etc", tmp_path / "etc")
+    found = outcomes(tmp_path)
+    assert found["acme/records.csv"] == ("file", TO_LOAD, None)
+    assert found["acme/group.csv"][:2] == ("link", IGNORED)
+    assert found["acme/inside.csv"][:2] == ("link", IGNORED)
+    assert "links are not followed" in found["acme/group.csv"][2]
+    assert found["acme/.hidden.csv"][1] == IGNORED
+    assert found["acme/~$lock.xlsx"][1] == IGNORED
+    assert "partial" in found["acme/upload.csv.part"][2]
+    assert "unsupported file type '.txt'" in found["acme/notes.txt"][2]
+    assert found["acme/nested"][:2] == ("directory", IGNORED)
+    assert found["stray.json"][1] == REJECTED
+    assert "organisation folder" in found["stray.json"][2]
+    assert found["Bad Name"][:2] == ("directory", IGNORED)
+    assert found["etc"][:2] == ("link", IGNORED)
+    assert len(found) == 11
+
+
+def test_a_file_still_being_written_waits(tmp_path):
+    org = tmp_path / "acme"
+    org.mkdir()
+    (org / "old.csv").write_text("x")
+    old = time.time() - 60
+    os.utime(org / "old.csv", (old, old))
+    (org / "fresh.csv").write_text("y")
+    assert list(outcomes(tmp_path, settle=10)) == ["acme/old.csv"]
