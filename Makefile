@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
+DOCS_HOST ?= 127.0.0.1
+DOCS_PORT ?= 8080
 
 # Telemetry off everywhere; nothing may wait on the network.
 export DO_NOT_TRACK := 1
@@ -16,7 +18,7 @@ export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 # dagster-dbt finds dbt on PATH (e.g. `dagster dev` re-parses the project on load).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test ui lint data-docs lock clean
+.PHONY: install run test ui lint docs data-docs lock clean
 
 install: $(STAMP)
 
@@ -37,8 +39,13 @@ ui: $(STAMP)
 	$(BIN)/python -m pipelines.cli prepare
 	$(BIN)/dagster dev --host $(UI_HOST) --port $(UI_PORT)
 
+# dbt docs as one self-contained page (works offline, also opened as a file), served locally.
+docs: $(STAMP)
+	$(BIN)/python -m pipelines.docs --serve --host $(DOCS_HOST) --port $(DOCS_PORT)
+
+# Data-quality report of every GE suite: one HTML file, inline CSS, no network needed.
 data-docs: $(STAMP)
-	$(BIN)/python -m pipelines.cli data-docs
+	$(BIN)/python -m expectations.report
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -49,4 +56,4 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements.lock
 
 clean:
-	rm -rf $(VENV) dbt_project/target dbt_project/logs warehouse/*.duckdb* warehouse/published warehouse/exports
+	rm -rf $(VENV) dbt_project/target dbt_project/logs warehouse/*.duckdb* warehouse/published warehouse/exports warehouse/dbt_docs warehouse/data_docs
