@@ -152,9 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         prepare()
         return 0
     if args.command == "data-docs":
-        from expectations.data_docs import main as data_docs
+        from expectations.report import main as quality_report
 
-        return data_docs()
+        return quality_report()
     if args.command == "run":
         prepare()
         if not args.no_sample:

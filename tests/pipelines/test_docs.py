@@ -39,8 +39,10 @@ def built(tmp_path_factory):
         landing_dir=root / "landing",
         archive_dir=root / "archive",
         publish_dir=root / "published",
+        builds_dir=root / "builds",
         sensor_interval_seconds=30,
         landing_settle_seconds=0,
+        lock_wait_seconds=5,
     )
     settings.publish_dir.mkdir()
     published = settings.publish_dir / "learning_teams.duckdb"
