@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (data tables: one record per line reads best)
 """Write the bundled demo pages (fictional works about learning teams, DOIs under the 10.5555
 test prefix) in the exact shapes of the OpenAlex list and ERIC search responses, laid out as the
 connectors store them. Run: .venv/bin/python sample_data/literature/build_demo_pages.py"""
@@ -505,7 +506,7 @@ def _write_run(source, query_id, pages):
 def main():
     works = [_work(w[0], w[1], w[2], w[3], w[4], w[6], w[7], w[8], w[9]) for w in WORKS]
     by_query = {}
-    for spec, work in zip(WORKS, works):
+    for spec, work in zip(WORKS, works, strict=True):
         for query_id in spec[5]:
             by_query.setdefault(query_id, []).append(work)
     for query_id, results in sorted(by_query.items()):
