@@ -112,7 +112,9 @@ def test_incremental_run_asks_only_for_works_updated_since_the_last_run(httpserv
     replay = Replay({"*": openalex_page([work_variant(9)], None, 1)})
     httpserver.clear()
     second = harvest(httpserver, tmp_path, replay, state=first.state, run_id="run2")
-    assert replay.requests[0]["filter"] == "type:article,from_updated_date:2026-03-02T10:00:00.000001"
+    assert (
+        replay.requests[0]["filter"] == "type:article,from_updated_date:2026-03-02T10:00:00.000001"
+    )
     assert second.status == "complete"
 
     replay = Replay({"*": openalex_page([], None, 0)})
@@ -156,8 +158,11 @@ def test_rate_limit_headers_slow_the_client_before_the_budget_runs_out(httpserve
         return Response(
             json.dumps(pages["*"]),
             content_type="application/json",
-            headers={"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "1",
-                     "X-RateLimit-Reset": "30"},
+            headers={
+                "X-RateLimit-Limit": "100",
+                "X-RateLimit-Remaining": "1",
+                "X-RateLimit-Reset": "30",
+            },
         )
 
     replay = Replay(pages, {"*": [last_request_of_the_window]})
@@ -166,9 +171,7 @@ def test_rate_limit_headers_slow_the_client_before_the_budget_runs_out(httpserve
     assert fake.sleeps and fake.sleeps[0] == pytest.approx(30)
 
 
-def test_persistent_500_stops_the_run_and_the_next_run_resumes_at_that_cursor(
-    httpserver, tmp_path
-):
+def test_persistent_500_stops_the_run_and_the_next_run_resumes_at_that_cursor(httpserver, tmp_path):
     broken = [Response("oops", status=500) for _ in range(2)]
     first = harvest(httpserver, tmp_path, Replay(three_pages(), {"c1": broken}), run_id="run1")
     assert (first.status, first.pages, first.records) == ("interrupted", 1, 2)
@@ -189,9 +192,7 @@ def test_timeout_is_quarantined(httpserver, tmp_path):
         return Response(json.dumps(three_pages()["c1"]), content_type="application/json")
 
     client = make_client(FakeTime(), max_retries=0, timeout_seconds=0.2)
-    result = harvest(
-        httpserver, tmp_path, Replay(three_pages(), {"c1": [too_slow]}), client=client
-    )
+    result = harvest(httpserver, tmp_path, Replay(three_pages(), {"c1": [too_slow]}), client=client)
     assert result.status == "interrupted"
     assert "Timeout" in result.problems[0] or "timed out" in result.problems[0]
     assert result.state["resume_at"] == "c1"
