@@ -71,7 +71,8 @@ def demo(tmp_path_factory):
 
 def publication_of(con, key):
     return con.execute(
-        "SELECT publication_sk, sources, match_rules, source_record_keys FROM marts.dim_publication "
+        "SELECT publication_sk, sources, match_rules, source_record_keys "
+        "FROM marts.dim_publication "
         "WHERE list_contains(source_record_keys, ?)",
         [key],
     ).fetchone()
