@@ -116,44 +116,28 @@ def load_literature_pages(
         if not Path(file).is_file():
             con.execute("INSERT INTO _lit_failed VALUES (?, 'page file is missing')", [file])
             result.problems.append(f"{file}: page file is missing")
-    for source in SOURCES:
-        _stage_records(con, source, loaded_at, result)
-
-    con.execute("BEGIN TRANSACTION")
     try:
+        counts = _load_in_one_transaction(con, loaded_at)
+    except duckdb.Error:
+        # Some page file DuckDB cannot read: find it (file by file), then load the others.
         for source in SOURCES:
-            con.execute(
-                f"""DELETE FROM {source.table} t USING _lit_to_load m
-                    WHERE m.source = '{source.name}' AND t._query_id = m.query_id
-                      AND t._run_id = m.run_id AND t._page = m.page"""
-            )
-            con.execute(f"INSERT INTO {source.table} SELECT * FROM _lit_{source.name}")
-        for table in (PAGES_TABLE, QUARANTINE_TABLE):
-            con.execute(
-                f"""DELETE FROM {table} t USING _lit_to_load m
-                    WHERE t.source = m.source AND t.query_id = m.query_id
-                      AND t.run_id = m.run_id AND t.page = m.page"""
-            )
-        con.execute(f"INSERT INTO {QUARANTINE_TABLE} SELECT * FROM _lit_bad_records")
-        _record_pages_and_quarantine(con, loaded_at)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    counts = con.execute(
-        """SELECT (SELECT count(*) FROM _lit_to_load),
-                  (SELECT count(*) FROM _lit_openalex), (SELECT count(*) FROM _lit_eric),
-                  (SELECT count(*) FROM _lit_to_load m WHERE m.status <> 'ok'
-                      OR m.file IN (SELECT file FROM _lit_failed)),
-                  (SELECT count(*) FROM _lit_bad_records)"""
-    ).fetchone()
+            for file in _files(con, source):
+                try:
+                    con.execute(f"SELECT count(*) FROM ({_records_sql(source)})", {"files": [file]})
+                except duckdb.Error as exc:
+                    reason = f"DuckDB cannot read the page: {str(exc).splitlines()[0]}"
+                    con.execute("INSERT INTO _lit_failed VALUES (?, ?)", [file, reason])
+                    result.problems.append(f"{file}: {reason}")
+        counts = _load_in_one_transaction(con, loaded_at)
     (
-        result.pages_loaded,
         result.openalex_works,
         result.eric_documents,
-        result.quarantined_pages,
         result.quarantined_records,
     ) = counts
+    result.pages_loaded, result.quarantined_pages = con.execute(
+        """SELECT count(*), count(*) FILTER (m.status <> 'ok' OR f.file IS NOT NULL)
+           FROM _lit_to_load m LEFT JOIN _lit_failed f ON f.file = m.file"""
+    ).fetchone()
     result.problems += [
         f"{source} {query}/{run} page {page} ({position}): {reason}"
         for source, query, run, page, position, reason in con.execute(
@@ -162,6 +146,72 @@ def load_literature_pages(
         ).fetchall()
     ]
     return result
+
+
+def _files(con, source: _Source) -> list[str]:
+    return [
+        file
+        for (file,) in con.execute(
+            "SELECT file FROM _lit_to_load WHERE source = ? AND status = 'ok' "
+            "AND file NOT IN (SELECT file FROM _lit_failed) ORDER BY file",
+            [source.name],
+        ).fetchall()
+    ]
+
+
+def _load_in_one_transaction(con, loaded_at) -> tuple[int, int, int]:
+    """Replace the rows of the pages being loaded: records (one read_json per source), records
+    without an id moved to quarantine, quarantined pages, and the page log."""
+    params = {"loaded_at": loaded_at}
+    counts = []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in (PAGES_TABLE, QUARANTINE_TABLE):
+            con.execute(
+                f"""DELETE FROM {table} t USING _lit_to_load m
+                    WHERE t.source = m.source AND t.query_id = m.query_id
+                      AND t.run_id = m.run_id AND t.page = m.page"""
+            )
+        bad_records = 0
+        for source in SOURCES:
+            con.execute(
+                f"""DELETE FROM {source.table} t USING _lit_to_load m
+                    WHERE m.source = '{source.name}' AND t._query_id = m.query_id
+                      AND t._run_id = m.run_id AND t._page = m.page"""
+            )
+            files = _files(con, source)
+            if not files:
+                counts.append(0)
+                continue
+            (inserted,) = con.execute(
+                f"""INSERT INTO {source.table}
+                    SELECT {source.select}, {_META}
+                    FROM ({_records_sql(source)}) AS records
+                    JOIN _lit_to_load m ON m.file = records.filename""",
+                {**params, "files": files},
+            ).fetchone()
+            new_rows = f"""FROM {source.table} t JOIN _lit_to_load m
+                ON m.source = '{source.name}' AND t._query_id = m.query_id
+                AND t._run_id = m.run_id AND t._page = m.page
+                WHERE nullif(trim(t.id), '') IS NULL"""
+            (bad,) = con.execute(
+                f"""INSERT INTO {QUARANTINE_TABLE}
+                    SELECT m.source, m.query_id, m.run_id, m.page, m.page_position, t._position,
+                           m.file, m.url, 'record has no id',
+                           to_json(t)::VARCHAR, m.fetched_at, $loaded_at
+                    {new_rows}""",
+                params,
+            ).fetchone()
+            if bad:
+                con.execute(f"DELETE FROM {source.table} WHERE nullif(trim(id), '') IS NULL")
+            bad_records += bad
+            counts.append(inserted - bad)
+        _record_pages_and_quarantine(con, loaded_at)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return counts[0], counts[1], bad_records
 
 
 def _stage_manifests(con: duckdb.DuckDBPyConnection, manifests: list[str], reload: bool) -> None:
@@ -187,70 +237,13 @@ def _stage_manifests(con: duckdb.DuckDBPyConnection, manifests: list[str], reloa
     )
 
 
-def _records_cte(source: _Source) -> str:
+def _records_sql(source: _Source) -> str:
+    """Every record of the page files $files, with its file and 1-based position."""
     return f"""
-        WITH records AS (
-            SELECT filename, unnest({source.unnest}) AS r,
-                   generate_subscripts({source.unnest}, 1) AS pos
-            FROM read_json($files, columns = {_columns_literal(source.page_columns)},
-                           filename = true, maximum_object_size = 1073741824)
-        )"""
-
-
-def _stage_records(con, source: _Source, loaded_at, result: LiteratureLoad) -> None:
-    """Read every new page of `source` with one read_json into temp tables (outside the
-    transaction); if DuckDB rejects a file, read file by file so only that page is lost."""
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _lit_{source.name} AS SELECT * FROM {source.table} LIMIT 0"
-    )
-    con.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS _lit_bad_records AS "
-        f"SELECT * FROM {QUARANTINE_TABLE} LIMIT 0"
-    )
-    if source is SOURCES[0]:
-        con.execute("DELETE FROM _lit_bad_records")
-    files = [
-        file
-        for (file,) in con.execute(
-            "SELECT file FROM _lit_to_load WHERE source = ? AND status = 'ok' "
-            "AND file NOT IN (SELECT file FROM _lit_failed) ORDER BY file",
-            [source.name],
-        ).fetchall()
-    ]
-    if not files:
-        return
-    try:
-        _read(con, source, files, loaded_at)
-    except duckdb.Error:
-        con.execute(f"DELETE FROM _lit_{source.name}")
-        con.execute("DELETE FROM _lit_bad_records WHERE source = ?", [source.name])
-        for file in files:
-            try:
-                _read(con, source, [file], loaded_at)
-            except duckdb.Error as exc:
-                reason = f"DuckDB cannot read the page: {str(exc).splitlines()[0]}"
-                con.execute("INSERT INTO _lit_failed VALUES (?, ?)", [file, reason])
-                result.problems.append(f"{file}: {reason}")
-
-
-def _read(con, source: _Source, files: list[str], loaded_at) -> None:
-    params = {"files": files, "loaded_at": loaded_at}
-    cte = _records_cte(source)
-    con.execute(
-        f"""INSERT INTO _lit_{source.name} {cte}
-            SELECT {source.select}, {_META}
-            FROM records JOIN _lit_to_load m ON m.file = records.filename
-            WHERE nullif(trim(r.id), '') IS NOT NULL""",
-        params,
-    )
-    con.execute(
-        f"""INSERT INTO _lit_bad_records {cte}
-            SELECT m.source, m.query_id, m.run_id, m.page, m.page_position, pos, m.file,
-                   m.url, 'record has no id', to_json(r)::VARCHAR, m.fetched_at, $loaded_at
-            FROM records JOIN _lit_to_load m ON m.file = records.filename
-            WHERE nullif(trim(r.id), '') IS NULL""",
-        params,
-    )
+        SELECT filename, unnest({source.unnest}) AS r,
+               generate_subscripts({source.unnest}, 1) AS pos
+        FROM read_json($files, columns = {_columns_literal(source.page_columns)},
+                       filename = true, maximum_object_size = 1073741824)"""
 
 
 def _record_pages_and_quarantine(con, loaded_at) -> None:
