@@ -377,7 +377,8 @@ def build(out_dir: Path = HERE) -> None:
         if path.is_file():
             digest.update(path.read_bytes())
     print(
-        f"wrote {len(rows)} catalogue rows and {out_dir / 'site'} (sha256 {digest.hexdigest()[:12]})"
+        f"wrote {len(rows)} catalogue rows and {out_dir / 'site'}",
+        f"(site sha256 {digest.hexdigest()[:12]})",
     )
 
 
