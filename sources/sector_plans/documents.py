@@ -26,7 +26,12 @@ from .failures import Failure, clear_failures, write_failures
 from .pdf_text import PdfProblem, check_pdf_bytes, extract_pages
 from .raw_schema import DOCUMENTS_TABLE, FILES_TABLE, PAGES_TABLE, ensure_raw_schema
 
-PDF_CONTENT_TYPES = ("application/pdf", "application/x-pdf", "application/octet-stream")
+PDF_CONTENT_TYPES = (
+    "application/pdf",
+    "application/x-pdf",
+    "application/octet-stream",
+    "binary/octet-stream",
+)
 
 
 class NotAPdf(PdfProblem):
@@ -55,7 +60,9 @@ def resolve_document_url(url: str, base_url: str) -> str:
 def fetch_pdf(client: PoliteClient, url: str, not_pdf_retries: int = 2) -> tuple[bytes, str]:
     """PDF bytes and content type; NotAPdf after `not_pdf_retries` extra tries."""
     problem = ""
-    for _attempt in range(not_pdf_retries + 1):
+    for attempt in range(not_pdf_retries + 1):
+        if attempt:
+            client.backoff(attempt)
         response = client.get(url)
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         data = response.content

@@ -1,11 +1,12 @@
 """Scrape the Planipolis listing and plan pages into catalogue records (requests + BeautifulSoup).
 
 The first listing page is fetched conditionally: when the site answers 304 the catalogue is
-unchanged and nothing else is requested. Otherwise every listing page is walked (pager
-`rel=next`) and each plan page (`/en/{year}/{slug}`) gives one record per document link (a page
-holds one PDF per language version). A listing page whose structure is wrong stops the run with
-`PageStructureError`; a plan page that fails (HTTP error, missing element) becomes a `Failure`
-and the other pages carry on.
+unchanged and nothing else is requested. Its validators are remembered only when the caller
+confirms the records were loaded (`mark_listing_processed`). Otherwise every listing page is
+walked (pager `rel=next`) and each plan page (`/en/{year}/{slug}`) gives one record per
+document link (a page holds one PDF per language version). A listing page whose structure is
+wrong stops the run with `PageStructureError`; a plan page that fails (HTTP error, missing
+element) becomes a `Failure` and the other pages carry on.
 """
 
 from __future__ import annotations
@@ -31,6 +32,17 @@ class ScrapeResult:
     failures: list[Failure] = field(default_factory=list)
     listing_pages: int = 0
     plan_pages: int = 0
+    listing_headers: dict[str, str] = field(default_factory=dict)
+
+
+def mark_listing_processed(
+    client: PoliteClient, settings: PlanipolisSettings, result: ScrapeResult
+) -> None:
+    """Once the scraped records are loaded: remember the listing's ETag/Last-Modified, so the
+    next run that finds it unchanged (304) skips everything. Not called after a failed load,
+    the next run scrapes again."""
+    if not result.unchanged:
+        client.remember(settings.listing_url, result.listing_headers)
 
 
 def doc_id_for(document_url: str) -> str:
@@ -81,10 +93,10 @@ def parse_plan_page(html: str | bytes, page_url: str) -> list[dict]:
 def scrape_catalogue(client: PoliteClient, settings: PlanipolisSettings) -> ScrapeResult:
     """Walk the listing, then every plan page. See the module docstring for error handling."""
     url: str | None = settings.listing_url
-    first = client.get(url, conditional=True)
+    first = client.get(url, conditional=True, remember=False)
     if first.status_code == 304:
         return ScrapeResult(unchanged=True, listing_pages=1)
-    result = ScrapeResult(unchanged=False)
+    result = ScrapeResult(unchanged=False, listing_headers=dict(first.headers))
     plan_urls: list[str] = []
     response = first
     while url:
