@@ -10,6 +10,8 @@ from .catalogue import (
 )
 from .config import PlanipolisSettings
 from .documents import DocumentRun, download_and_extract
+from .failures import Failure, write_failures
+from .listing_sync import scrape_and_load_catalogue
 from .page_selectors import PageStructureError
 from .raw_schema import ensure_raw_schema
 from .scraper import ScrapeError, ScrapeResult, mark_listing_processed, scrape_catalogue
@@ -18,6 +20,7 @@ __all__ = [
     "CatalogueFileError",
     "CatalogueLoad",
     "DocumentRun",
+    "Failure",
     "PageStructureError",
     "PlanipolisSettings",
     "ScrapeError",
@@ -27,5 +30,7 @@ __all__ = [
     "load_catalogue_export",
     "load_catalogue_records",
     "mark_listing_processed",
+    "scrape_and_load_catalogue",
     "scrape_catalogue",
+    "write_failures",
 ]

@@ -76,7 +76,8 @@ def client():
 
 def serve_site(httpserver, folder: Path = SITE_DIR, overrides: dict | None = None):
     """Answer every request from a static site folder (via the static server's path mapping);
-    `overrides` maps a path to a werkzeug Response (or a callable returning one)."""
+    `overrides` maps a path (with its query, if any) to a werkzeug Response or a callable
+    returning one."""
     import re
 
     from werkzeug import Response
@@ -87,8 +88,8 @@ def serve_site(httpserver, folder: Path = SITE_DIR, overrides: dict | None = Non
 
     def handler(request):
         target = request.full_path.rstrip("?")
-        if request.path in overrides:
-            override = overrides[request.path]
+        if target in overrides:  # keyed by path and query ("/list?page=1")
+            override = overrides[target]
             return override if isinstance(override, Response) else override(request)
         path = resolve(folder.resolve(), target)
         if path is None:
