@@ -334,11 +334,31 @@ class PoliteClient:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         conditional: bool = False,
+        remember: bool = True,
     ) -> requests.Response:
         """GET with retries. With `conditional=True` the stored ETag/Last-Modified are sent
         and a 304 comes back as the response (`response.status_code == 304`); a 200 updates
-        the store. Any other non-2xx status raises `HttpStatusError`."""
-        return self.request("GET", url, params=params, headers=headers, conditional=conditional)
+        the store, unless `remember=False` (then call `remember()` once the body has been
+        processed, so a failed run is not mistaken for an unchanged page next time). Any other
+        non-2xx status raises `HttpStatusError`."""
+        return self.request(
+            "GET", url, params=params, headers=headers, conditional=conditional, remember=remember
+        )
+
+    def remember(
+        self,
+        url: str,
+        response_headers: Mapping[str, str],
+        params: Mapping[str, str] | None = None,
+    ) -> None:
+        """Store the validators of a response processed successfully (see `get`)."""
+        validators = Validators.from_headers(response_headers)
+        if validators:
+            self.validator_store.put(_cache_key(url, params), validators)
+
+    def backoff(self, attempt: int) -> None:
+        """Sleep as before retry number `attempt` (for callers that retry on content)."""
+        self._backoff(attempt, None)
 
     def request(
         self,
@@ -348,6 +368,7 @@ class PoliteClient:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         conditional: bool = False,
+        remember: bool = True,
     ) -> requests.Response:
         send_headers = dict(headers or {})
         key = _cache_key(url, params)
@@ -386,10 +407,8 @@ class PoliteClient:
             self._note_rate_limit(method, url, host, response)
             status = response.status_code
             if 200 <= status < 300 or (status == 304 and conditional):
-                if conditional and status != 304:
-                    validators = Validators.from_headers(response.headers)
-                    if validators:
-                        self.validator_store.put(key, validators)
+                if conditional and remember and status != 304:
+                    self.remember(url, response.headers, params)
                 return response
             reason = response.reason or _status_phrase(status)
             if status in RETRY_STATUSES and attempt < attempts:

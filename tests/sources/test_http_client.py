@@ -318,3 +318,12 @@ def test_base_url_from_env():
     assert base_url_from_env("LT_X_BASE_URL", "https://a.org", {"LT_X_BASE_URL": "http://m/"}) == (
         "http://m"
     )
+
+
+def test_remember_false_defers_validators(httpserver):
+    httpserver.expect_request("/p").respond_with_data("body", headers={"ETag": '"e1"'})
+    client = make_client(FakeTime())
+    response = client.get(httpserver.url_for("/p"), conditional=True, remember=False)
+    assert client.validator_store.get(httpserver.url_for("/p")) is None
+    client.remember(httpserver.url_for("/p"), response.headers)
+    assert client.validator_store.get(httpserver.url_for("/p")).etag == '"e1"'

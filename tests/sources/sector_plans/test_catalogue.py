@@ -197,3 +197,27 @@ def test_scraped_records_share_the_normalisation(con):
     assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
     stage = con.execute("SELECT DISTINCT stage FROM raw.sector_plans_quarantine").fetchall()
     assert stage == [("listing",)]
+
+
+def test_xlsx_export_loads_like_the_csv(con, real_catalogue, tmp_path):
+    from pipelines.settings import EXCEL_EXTENSION
+
+    xlsx = tmp_path / "planipolis_export.xlsx"
+    con.execute(f"LOAD '{EXCEL_EXTENSION}'")
+    con.execute(
+        f"""COPY (SELECT * FROM read_csv('{real_catalogue}', all_varchar=true))
+        TO '{xlsx}' (FORMAT xlsx, HEADER true)"""
+    )
+    result = load_catalogue_export(con, xlsx, base_url=BASE_URL, excel_extension=EXCEL_EXTENSION)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (896, 614, 282)
+    with pytest.raises(CatalogueFileError, match="excel extension is not available"):
+        load_catalogue_export(con, xlsx, base_url=BASE_URL)
+
+
+def test_unreadable_or_unknown_files_are_clear_errors(con, tmp_path):
+    with pytest.raises(CatalogueFileError, match="no such catalogue file"):
+        load_catalogue_export(con, tmp_path / "missing.csv", base_url=BASE_URL)
+    odd = tmp_path / "export.txt"
+    odd.write_text("x")
+    with pytest.raises(CatalogueFileError, match=r"export\.txt: a catalogue export must be"):
+        load_catalogue_export(con, odd, base_url=BASE_URL)
