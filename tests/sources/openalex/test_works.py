@@ -138,6 +138,14 @@ def test_bad_key_401_is_quarantined_with_a_clear_reason(httpserver, tmp_path):
     assert "HTTP 401" in result.problems[0] and "at '*'" in result.problems[0]
     assert KEY not in result.problems[0]
     assert result.state["resume_at"] == "*"
+    con = duckdb.connect()
+    load = load_literature_pages(con, tmp_path / "raw")
+    assert (load.pages_loaded, load.quarantined_pages, load.openalex_works) == (1, 1, 0)
+    file, position, reason = con.execute(
+        "SELECT file, page_position, reason FROM raw.literature_quarantine"
+    ).fetchone()
+    assert (file, position) == (None, "*")
+    assert "HTTP 401" in reason and KEY not in reason
 
 
 def test_429_is_retried_after_the_announced_wait(httpserver, tmp_path):
