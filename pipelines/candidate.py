@@ -12,8 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from sources.programme_records.raw_schema import ensure_raw_schema
-
+from .raw_schemas import ensure_raw_schemas
 from .resources import WarehouseResource
 
 SOURCE_SCHEMAS = ("raw",)
@@ -39,7 +38,7 @@ def prepare_candidate(context, warehouse: WarehouseResource) -> Path:
     if candidate.exists():
         return candidate
     with warehouse.connect(log=context.log) as con:
-        ensure_raw_schema(con)  # a fresh warehouse has no raw tables before the first file
+        ensure_raw_schemas(con)  # a fresh warehouse has no raw tables before the first load
         con.execute("CHECKPOINT")  # everything in the main file, nothing left in the WAL
     candidate.parent.mkdir(parents=True, exist_ok=True)
     tmp = candidate.with_name(f".{candidate.name}.tmp")

@@ -47,6 +47,20 @@ SAMPLE_ORGANISATION = "learning-teams-sample"
 """The landing folder the bundled sample is delivered into (its submitting organisation)."""
 
 
+LITERATURE_SAMPLE_DIR = REPO_ROOT / "sample_data" / "literature"
+
+
+def copy_literature_sample(settings: Settings) -> bool:
+    """Put the bundled demo OpenAlex/ERIC pages into the literature raw store (once)."""
+    copied = False
+    for source in ("openalex", "eric"):
+        target = settings.literature_raw_dir / source
+        if not target.exists():
+            shutil.copytree(LITERATURE_SAMPLE_DIR / source, target)
+            copied = True
+    return copied
+
+
 def copy_sample_files(settings: Settings) -> list[str]:
     """Deliver the bundled sample files into the sample organisation's landing folder (those not
     already there)."""
@@ -161,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             copied = copy_sample_files(settings)
             if copied:
                 print(f"copied sample files into {settings.landing_dir}: {', '.join(copied)}")
+            if copy_literature_sample(settings):
+                print(f"copied demo literature pages into {settings.literature_raw_dir}")
         ok = run_pipeline(settings, args.log_level.upper())
     else:
         ok = True

@@ -176,5 +176,15 @@ def run_pipeline(
     if not tick.run_requests:
         outcome.skip_reason = tick.skip_reason.skip_message if tick.skip_reason else None
     record_entries(defs, instance, log_level)
+    literature = defs.resolve_job_def("load_literature").execute_in_process(
+        run_config=_run_config(log_level),
+        instance=instance,
+        tags=_local_tags(),
+        raise_on_error=False,
+    )
+    if not literature.success:
+        outcome.ingested["literature"] = FileOutcome(
+            file="literature pages", ok=False, error=_failure_message(literature)
+        )
     outcome.build = build(defs, instance, log_level)
     return outcome

@@ -82,6 +82,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     from dagster_dbt import DbtCliResource
 
     from .assets.dbt_warehouse import dbt_project
+    from .assets.literature import LiteratureStoreResource
 
     return {
         "warehouse": WarehouseResource(
@@ -95,5 +96,6 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             archive_dir=str(settings.archive_dir),
             settle_seconds=settings.landing_settle_seconds,
         ),
+        "literature_store": LiteratureStoreResource(raw_dir=str(settings.literature_raw_dir)),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     }

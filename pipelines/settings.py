@@ -43,6 +43,7 @@ class Settings:
     sensor_interval_seconds: int
     landing_settle_seconds: float
     lock_wait_seconds: float
+    literature_raw_dir: Path
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -62,4 +63,5 @@ class Settings:
             sensor_interval_seconds=int(os.environ.get("LT_SENSOR_INTERVAL_SECONDS", "30")),
             landing_settle_seconds=float(os.environ.get("LT_LANDING_SETTLE_SECONDS", "2")),
             lock_wait_seconds=float(os.environ.get("LT_LOCK_WAIT_SECONDS", "300")),
+            literature_raw_dir=_path("LT_LITERATURE_RAW_DIR", "warehouse/raw/literature"),
         )

@@ -57,8 +57,11 @@ def test_dbt_sources_are_the_python_raw_assets(graph):
         key = dg.AssetKey(["raw", source["name"]])
         assert key in graph.get_all_asset_keys()
         assert graph.get(key).is_materializable  # produced by a Python raw asset
-        # one partition per delivered file, except the landing journal (the whole folder)
-        assert (graph.get(key).partitions_def is None) == (source["name"] == "landing_entries")
+        # programme records: one partition per delivered file; the others are whole loads
+        partitioned = source["source_name"] == "programme_records" and source["name"] != (
+            "landing_entries"
+        )
+        assert (graph.get(key).partitions_def is not None) == partitioned, key
 
 
 def test_every_dbt_test_and_ge_suite_is_an_asset_check(graph):

@@ -43,6 +43,7 @@ def built(tmp_path_factory):
         sensor_interval_seconds=30,
         landing_settle_seconds=0,
         lock_wait_seconds=5,
+        literature_raw_dir=root / "literature",
     )
     settings.publish_dir.mkdir()
     published = settings.publish_dir / "learning_teams.duckdb"

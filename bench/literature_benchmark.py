@@ -1,0 +1,170 @@
+"""Benchmark: load OpenAlex page files into DuckDB with the literature loader.
+
+Builds a corpus of OpenAlex-shaped works (default 200,000) from the genuine recorded work
+(LT_SHARED_DATA_DIR/openalex/W2741809807.json, reduced to the fields the connector selects,
+with varied ids, titles, DOIs, years and updated dates) as 200-work page files with a run
+manifest, exactly as the connector stores them. Then prints and writes to
+bench/results/literature.json:
+- works per second through `load_literature_pages` (full load into a fresh DuckDB file);
+- the ratio of that time to a bare DuckDB `read_json` of the same files (same typed columns,
+  unnested into a table; mean of one run before and one after the load) in the same run;
+- the time of an incremental load adding 1% new works (a new run folder), relative to the full
+  load;
+- peak resident memory of the process (resource.getrusage).
+
+Run: `.venv/bin/python bench/literature_benchmark.py [--works 200000] [--keep DIR]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from sources.literature.loader import load_literature_pages
+from sources.literature.raw_schema import OPENALEX_PAGE_COLUMNS
+from sources.literature.raw_store import RawStore
+from sources.openalex import SELECT_FIELDS
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PER_PAGE = 200
+
+
+def real_work() -> dict:
+    data_dir = Path(os.environ.get("LT_SHARED_DATA_DIR") or REPO_ROOT.parent / "shared" / "data")
+    work = json.loads((data_dir / "openalex" / "W2741809807.json").read_text(encoding="utf-8"))
+    return {field: work[field] for field in SELECT_FIELDS}
+
+
+def work_template() -> str:
+    """The real work as JSON text with markers where each generated work differs."""
+    work = real_work()
+    work.update(
+        id="https://openalex.org/W@ID@",
+        doi="https://doi.org/10.5555/bench.@ID@",
+        title=work["title"] + " @ID@",
+        display_name=work["title"] + " @ID@",
+        publication_year=1111,
+        updated_date="2026-@MM@-01T00:00:00.000000",
+    )
+    return json.dumps(work).replace("1111", "@YEAR@", 1)
+
+
+def write_corpus(root: Path, run_id: str, first: int, count: int) -> None:
+    template = work_template()
+    writer = RawStore(root).start_run("openalex", "bench", run_id, {"benchmark": True})
+    for start in range(first, first + count, PER_PAGE):
+        numbers = range(start, min(start + PER_PAGE, first + count))
+        works = ",".join(
+            template.replace("@ID@", str(10_000_000 + n))
+            .replace("@YEAR@", str(1990 + n % 36))
+            .replace("@MM@", f"{1 + n % 12:02d}")
+            for n in numbers
+        )
+        meta = {
+            "count": count,
+            "db_response_time_ms": 30,
+            "page": None,
+            "per_page": PER_PAGE,
+            "next_cursor": f"c{start + PER_PAGE}",
+            "groups_count": None,
+        }
+        body = f'{{"meta":{json.dumps(meta)},"results":[{works}],"group_by":[]}}'.encode()
+        writer.write_page(
+            position=f"c{start}",
+            url="https://api.openalex.org/works",
+            body=body,
+            records=len(numbers),
+        )
+
+
+def bare_read_json(con: duckdb.DuckDBPyConnection, root: Path) -> tuple[float, int]:
+    files = sorted(str(p) for p in root.glob("openalex/bench/*/page-*.json"))
+    columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in OPENALEX_PAGE_COLUMNS.items()) + "}"
+    started = time.perf_counter()
+    con.execute(
+        f"""CREATE OR REPLACE TABLE bare AS
+            SELECT unnest(results) AS r
+            FROM read_json($files, columns = {columns}, maximum_object_size = 1073741824)""",
+        {"files": files},
+    )
+    seconds = time.perf_counter() - started
+    (rows,) = con.execute("SELECT count(*) FROM bare").fetchone()
+    con.execute("DROP TABLE bare")
+    return seconds, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--works", type=int, default=200_000)
+    parser.add_argument("--keep", type=Path, help="build the corpus here and keep it")
+    args = parser.parse_args()
+    work_dir = args.keep or Path(tempfile.mkdtemp(prefix="lt_literature_bench_"))
+    raw = work_dir / "raw"
+    shutil.rmtree(raw, ignore_errors=True)
+    increment = max(1, args.works // 100)
+    try:
+        started = time.perf_counter()
+        write_corpus(raw, "run-full", 0, args.works)
+        build_seconds = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in raw.rglob("page-*.json"))
+
+        database = work_dir / "bench.duckdb"
+        database.unlink(missing_ok=True)
+        con = duckdb.connect(str(database))
+        bare_before, bare_rows = bare_read_json(con, raw)
+        assert bare_rows == args.works
+        started = time.perf_counter()
+        full = load_literature_pages(con, raw)
+        full_seconds = time.perf_counter() - started
+        assert full.openalex_works == args.works, full.summary()
+
+        bare_after, _ = bare_read_json(con, raw)
+        bare_seconds = (bare_before + bare_after) / 2  # before and after: same cache state
+
+        write_corpus(raw, "run-incremental", args.works, increment)
+        started = time.perf_counter()
+        incremental = load_literature_pages(con, raw)
+        incremental_seconds = time.perf_counter() - started
+        assert incremental.openalex_works == increment, incremental.summary()
+        (total,) = con.execute("SELECT count(*) FROM raw.openalex_works").fetchone()
+        con.close()
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results = {
+        "works": args.works,
+        "pages": -(-args.works // PER_PAGE),
+        "corpus_bytes": size,
+        "corpus_build_seconds": round(build_seconds, 2),
+        "full_load_seconds": round(full_seconds, 2),
+        "works_per_second": round(args.works / full_seconds),
+        "bare_read_json_seconds": round(bare_seconds, 2),
+        "loader_to_bare_read_json_ratio": round(full_seconds / bare_seconds, 2),
+        "incremental_new_works": increment,
+        "incremental_load_seconds": round(incremental_seconds, 2),
+        "incremental_to_full_ratio": round(incremental_seconds / full_seconds, 4),
+        "works_after_incremental": total,
+        "peak_rss_mb": round(peak_mb),
+        "duckdb_version": duckdb.__version__,
+        "cpu_count": os.cpu_count(),
+    }
+    for key, value in results.items():
+        print(f"{key:34} {value}")
+    out = REPO_ROOT / "bench" / "results" / "literature.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written to {out.relative_to(REPO_ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""Download plan documents once into a content-addressed store and land their text by page.
+
+For each catalogue document not yet stored: GET it through the polite client, insist on a PDF
+(`Content-Type` and the `%PDF-` header: the site serves a bot challenge or an error page at HTTP
+200), fetch again up to `not_pdf_retries` times, then quarantine. A PDF is written once as
+`<store>/<sha256>.pdf` and its pages go to `raw.sector_plan_pages`; a truncated, encrypted or
+broken PDF is quarantined with its reason and the other documents carry on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+
+from ..http_client import HttpError, PoliteClient
+from .config import DEFAULT_BASE_URL, PlanipolisSettings
+from .failures import Failure, clear_failures, write_failures
+from .pdf_text import PdfProblem, check_pdf_bytes, extract_pages
+from .raw_schema import DOCUMENTS_TABLE, FILES_TABLE, PAGES_TABLE, ensure_raw_schema
+
+PDF_CONTENT_TYPES = (
+    "application/pdf",
+    "application/x-pdf",
+    "application/octet-stream",
+    "binary/octet-stream",
+)
+
+
+class NotAPdf(PdfProblem):
+    pass
+
+
+@dataclass
+class DocumentRun:
+    documents: int = 0
+    downloaded: int = 0
+    reused: int = 0
+    pages: int = 0
+    pages_without_text: int = 0
+    quarantined: dict[str, int] = field(default_factory=dict)
+
+
+def resolve_document_url(url: str, base_url: str) -> str:
+    """Point URLs on the default Planipolis host at the configured base (mirror, replay)."""
+    parts = urlsplit(url)
+    if parts.netloc.lower() == urlsplit(DEFAULT_BASE_URL).netloc:
+        rest = url[len(f"{parts.scheme}://{parts.netloc}") :]
+        return base_url.rstrip("/") + rest
+    return url
+
+
+def fetch_pdf(client: PoliteClient, url: str, not_pdf_retries: int = 2) -> tuple[bytes, str]:
+    """PDF bytes and content type; NotAPdf after `not_pdf_retries` extra tries."""
+    problem = ""
+    for attempt in range(not_pdf_retries + 1):
+        if attempt:
+            client.backoff(attempt)
+        response = client.get(url)
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        data = response.content
+        try:
+            check_pdf_bytes(data)
+        except PdfProblem as exc:
+            if exc.code != "not_a_pdf":
+                raise
+            problem = f"HTTP {response.status_code} with Content-Type {content_type or 'none'}, "
+            problem += f"{len(data)} bytes: {exc}"
+            continue
+        if content_type and content_type not in PDF_CONTENT_TYPES:
+            problem = f"Content-Type {content_type} is not a PDF type (body starts %PDF-)"
+            continue
+        return data, content_type
+    raise NotAPdf("not_a_pdf", f"{url}: not a PDF after {not_pdf_retries + 1} tries: {problem}")
+
+
+def store_pdf(data: bytes, store_dir: Path) -> tuple[str, Path]:
+    """Write bytes once as <store>/<sha256>.pdf (atomic); return the hash and the path."""
+    digest = hashlib.sha256(data).hexdigest()
+    path = Path(store_dir) / f"{digest}.pdf"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    return digest, path
+
+
+def _pending_documents(
+    con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, refetch: bool
+) -> list[tuple[str, str]]:
+    where = []
+    params: list = []
+    if not refetch:
+        where.append(f"doc_id NOT IN (SELECT doc_id FROM {FILES_TABLE})")
+    if doc_ids is not None:
+        where.append("list_contains(?, doc_id)")
+        params.append(doc_ids)
+    clause = ("WHERE " + " AND ".join(where)) if where else ""
+    return con.execute(
+        f"SELECT doc_id, document_url FROM {DOCUMENTS_TABLE} {clause} ORDER BY doc_id", params
+    ).fetchall()
+
+
+def download_and_extract(
+    con: duckdb.DuckDBPyConnection,
+    client: PoliteClient,
+    store_dir: Path | str,
+    settings: PlanipolisSettings | None = None,
+    *,
+    doc_ids: list[str] | None = None,
+    refetch: bool = False,
+) -> DocumentRun:
+    """Fetch, store and extract every catalogue document not yet in raw.sector_plan_files."""
+    ensure_raw_schema(con)
+    settings = settings or PlanipolisSettings.from_env()
+    store_dir = Path(store_dir)
+    run = DocumentRun()
+    fetched: dict[str, tuple[str, Path, str]] = {}  # URL -> (sha256, path, content type)
+    for doc_id, document_url in _pending_documents(con, doc_ids, refetch):
+        run.documents += 1
+        url = resolve_document_url(document_url, settings.base_url)
+        now = datetime.now(UTC)
+        try:
+            if url in fetched:
+                digest, path, content_type = fetched[url]
+                run.reused += 1
+            else:
+                data, content_type = fetch_pdf(client, url, settings.not_pdf_retries)
+                digest, path = store_pdf(data, store_dir)
+                fetched[url] = (digest, path, content_type)
+                run.downloaded += 1
+            pages = extract_pages(path.read_bytes())
+        except (HttpError, PdfProblem) as exc:
+            code = exc.code if isinstance(exc, PdfProblem) else "http_error"
+            stage = "download" if code in {"http_error", "not_a_pdf"} else "extract"
+            message = str(exc) if str(exc).startswith(url) else f"{url}: {exc}"
+            write_failures(
+                con,
+                [Failure(stage, url, doc_id, code, f"{doc_id}: {code}: {message}")],
+                fetched_at=now,
+            )
+            run.quarantined[code] = run.quarantined.get(code, 0) + 1
+            continue
+        _land_pages(con, doc_id, document_url, digest, path, content_type, pages, now)
+        clear_failures(con, "download", [doc_id])
+        clear_failures(con, "extract", [doc_id])
+        run.pages += len(pages)
+        run.pages_without_text += sum(not p.has_text for p in pages)
+    return run
+
+
+def _land_pages(con, doc_id, document_url, digest, path, content_type, pages, now) -> None:
+    """Replace the document's file row and pages in one transaction (set-based insert)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ndjson = Path(tmp) / "pages.ndjson"
+        ndjson.write_text(
+            "\n".join(
+                json.dumps(
+                    {
+                        "page_no": p.page_no,
+                        "text": p.text,
+                        "has_text": p.has_text,
+                        "char_count": p.char_count,
+                    }
+                )
+                for p in pages
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"DELETE FROM {PAGES_TABLE} WHERE doc_id = ?", [doc_id])
+            con.execute(f"DELETE FROM {FILES_TABLE} WHERE doc_id = ?", [doc_id])
+            con.execute(
+                f"""INSERT INTO {PAGES_TABLE}
+                SELECT ?, page_no, text, has_text, char_count, ?, ?::TIMESTAMPTZ
+                FROM read_json(?, format='newline_delimited', columns={{
+                    'page_no': 'INTEGER', 'text': 'VARCHAR', 'has_text': 'BOOLEAN',
+                    'char_count': 'INTEGER'}})""",
+                [doc_id, digest, now, str(ndjson)],
+            )
+            con.execute(
+                f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ)",
+                [
+                    doc_id,
+                    document_url,
+                    digest,
+                    path.stat().st_size,
+                    content_type or None,
+                    str(path),
+                    len(pages),
+                    sum(not p.has_text for p in pages),
+                    now,
+                ],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise

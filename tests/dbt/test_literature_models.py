@@ -1,0 +1,179 @@
+"""The literature dbt models on a temporary warehouse: built on empty raw tables, on the bundled
+demo pages, and on the genuine recorded OpenAlex work and ERIC document with a cross-source
+duplicate (`dbt build` of the literature models, their tests and unit tests)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from sources.literature.loader import load_literature_pages
+from sources.literature.raw_schema import ensure_raw_schema
+from sources.literature.raw_store import RawStore
+from tests.sources.literature.helpers import (
+    REPO_ROOT,
+    eric_page,
+    openalex_page,
+    real_eric_response,
+    real_openalex_work,
+)
+
+DEMO = REPO_ROOT / "sample_data" / "literature"
+
+
+def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
+    """Prepare raw tables in a fresh warehouse, run dbt build, return a read-only connection."""
+    warehouse = tmp_path / "warehouse" / "learning_teams.duckdb"
+    warehouse.parent.mkdir(parents=True)
+    con = duckdb.connect(str(warehouse))
+    ensure_raw_schema(con)
+    prepare(con)
+    con.close()
+    env = {**os.environ, "LT_WAREHOUSE_PATH": str(warehouse), "DO_NOT_TRACK": "1"}
+    command = [
+        DBT_EXECUTABLE,
+        "build",
+        "--profiles-dir",
+        ".",
+        "--target-path",
+        str(tmp_path / "target"),
+        "--log-path",
+        str(tmp_path / "logs"),
+        "--select",
+        "countries source:literature+",
+        "--indirect-selection",
+        "cautious",
+    ]
+    done = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-4000:]
+    assert "unit_test" not in done.stdout or "FAIL" not in done.stdout
+    return duckdb.connect(str(warehouse), read_only=True)
+
+
+def test_models_build_on_empty_raw_tables(tmp_path):
+    con = build(tmp_path, lambda con: None)
+    for table in ("dim_publication", "fct_publication_author", "fct_citation"):
+        assert con.execute(f"SELECT count(*) FROM marts.{table}").fetchone() == (0,)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("literature_demo")
+    return build(tmp_path, lambda con: load_literature_pages(con, DEMO))
+
+
+def publication_of(con, key):
+    return con.execute(
+        "SELECT publication_sk, sources, match_rules, source_record_keys "
+        "FROM marts.dim_publication "
+        "WHERE list_contains(source_record_keys, ?)",
+        [key],
+    ).fetchone()
+
+
+def test_demo_records_deduplicate_into_publications(demo):
+    (records,) = demo.execute(
+        "SELECT count(*) FROM intermediate.int_literature_records_unioned"
+    ).fetchone()
+    (publications,) = demo.execute("SELECT count(*) FROM marts.dim_publication").fetchone()
+    assert (records, publications) == (25, 19)
+    # DOI in OpenAlex, DOI link in the ERIC url field, different titles
+    assert publication_of(demo, "eric:EJ1160004")[1:3] == (["eric", "openalex"], ["doi"])
+    # same title up to case and punctuation
+    assert publication_of(demo, "eric:ED4800002")[2] == ["title_year"]
+    # "the UK" / "the United Kingdom", one year apart, shared author
+    assert publication_of(demo, "eric:EJ1000005")[2:] == (
+        ["fuzzy_title"],
+        ["openalex:W9000000005", "eric:EJ1000005"],
+    )
+    # distinct works stay apart
+    assert publication_of(demo, "eric:EJ1300007")[1] == ["eric"]
+    assert publication_of(demo, "openalex:W9000000007") != publication_of(
+        demo, "openalex:W9000000008"
+    )
+
+
+def test_demo_publications_keep_both_sources_attributes(demo):
+    row = demo.execute(
+        """SELECT openalex_id, eric_id, doi, is_peer_reviewed, oa_status, query_ids,
+                  list_contains(eric_descriptors, 'Teacher Collaboration')
+           FROM marts.dim_publication WHERE eric_id = 'EJ1150003'"""
+    ).fetchone()
+    assert row == (
+        "W9000000003",
+        "EJ1150003",
+        "10.5555/lt.2016.003",
+        True,
+        "green",
+        ["professional_learning_communities", "teacher_collaboration"],
+        True,
+    )
+
+
+def test_demo_bridges_and_citations(demo):
+    countries = demo.execute(
+        """SELECT list_sort(list(country_code)) FROM marts.fct_publication_country c
+           JOIN marts.dim_publication p USING (publication_sk)
+           WHERE p.openalex_id = 'W9000000008'"""
+    ).fetchone()[0]
+    assert countries == ["GHA", "ZAF"]
+    authors = demo.execute(
+        """SELECT list(author_name ORDER BY author_order) FROM marts.fct_publication_author a
+           JOIN marts.dim_publication p USING (publication_sk) WHERE p.eric_id = 'ED6100008'"""
+    ).fetchone()[0]
+    assert authors == ["Nakato, Ruth"]  # ERIC-only publication: ERIC authors
+    cited = demo.execute(
+        """SELECT count(*) FROM marts.fct_citation c
+           JOIN marts.dim_publication p ON p.publication_sk = c.cited_publication_sk
+           WHERE p.openalex_id = 'W9000000001'"""
+    ).fetchone()[0]
+    assert cited == 5  # W3, W6(=ERIC+OpenAlex), W7, W8, W16; W9990000000 is not held
+    (institutions,) = demo.execute(
+        "SELECT count(*) FROM marts.fct_publication_institution WHERE country_code IS NULL"
+    ).fetchone()
+    assert institutions == 0
+
+
+def test_real_records_in_both_sources_merge(tmp_path):
+    work = real_openalex_work()
+    variant = copy.deepcopy(real_eric_response()["response"]["docs"][0])
+    variant.update(
+        id="EJ1170001",
+        title="The State of OA: A Large-Scale Analysis of the Prevalence and Impact of "
+        "Open Access Articles",
+        author=["Piwowar, Heather", "Priem, Jason"],
+        publicationdateyear=2018,
+    )
+
+    def prepare(con):
+        store = RawStore(tmp_path / "raw")
+        for source, body in (
+            ("openalex", openalex_page([work], None, 1)),
+            ("eric", eric_page([real_eric_response()["response"]["docs"][0], variant], 0, 2)),
+        ):
+            writer = store.start_run(source, "q", "run1", {})
+            writer.write_page(
+                position="*", url="http://x", body=json.dumps(body).encode(), records=1
+            )
+        load_literature_pages(con, tmp_path / "raw")
+
+    con = build(tmp_path, prepare)
+    rows = con.execute(
+        "SELECT source_record_keys, match_rules, doi, is_peer_reviewed FROM marts.dim_publication "
+        "ORDER BY source_record_count DESC"
+    ).fetchall()
+    assert work["title"].startswith("The state of OA")
+    assert rows[0] == (
+        ["openalex:W2741809807", "eric:EJ1170001"],
+        ["title_year"],
+        "10.7717/peerj.4375",
+        True,
+    )
+    assert rows[1][0] == ["eric:EJ1286736"]

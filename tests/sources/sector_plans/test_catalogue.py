@@ -1,0 +1,223 @@
+"""The catalogue loader on the genuine 896-row Planipolis list and on crafted bad rows."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from sources.sector_plans.catalogue import (
+    CATALOGUE_COLUMNS,
+    CatalogueFileError,
+    load_catalogue_export,
+    load_catalogue_records,
+)
+
+from .conftest import BASE_URL
+
+
+def test_every_real_row_loads_with_its_period_or_is_quarantined(con, real_catalogue):
+    result = load_catalogue_export(con, real_catalogue, base_url=BASE_URL)
+    print(
+        f"\nreal Planipolis list: {result.rows_read} rows, {result.rows_loaded} loaded with a "
+        f"period, {result.rows_quarantined} quarantined: {result.quarantined_by_reason}"
+    )
+    assert result.rows_read == 896
+    assert result.rows_loaded + result.rows_quarantined == 896
+    loaded, periods, ids = con.execute(
+        """SELECT count(*), count(*) FILTER (WHERE period_start_year <= period_end_year),
+                  count(DISTINCT doc_id) FROM raw.sector_plan_documents"""
+    ).fetchone()
+    assert loaded == periods == ids == result.rows_loaded
+    quarantined, with_reason = con.execute(
+        """SELECT count(*), count(*) FILTER (WHERE len(reason_codes) > 0 AND reason LIKE '%row%')
+        FROM raw.sector_plans_quarantine"""
+    ).fetchone()
+    assert quarantined == with_reason == result.rows_quarantined
+    # the bulk of titles carry a range (SOURCES.md: 603 of 896 contain one)
+    assert result.rows_loaded >= 600
+    assert set(result.quarantined_by_reason) <= {"no_period_in_title", "implausible_period"}
+
+
+def test_real_quirks_are_normalised(con, real_catalogue):
+    load_catalogue_export(con, real_catalogue, base_url=BASE_URL)
+
+    def one(sql):
+        return con.execute(sql).fetchone()
+
+    afghan = one(
+        """SELECT period_start_year, period_end_year, other_calendar_label, languages
+        FROM raw.sector_plan_documents WHERE title LIKE '%Afghanistan 1385-1389 [2007-2011]'"""
+    )
+    assert afghan == (2007, 2011, "solar_hijri 1385-1389", ["English"])
+    cambodia = one(
+        """SELECT listed_year, page_url_year, year_differs_from_page_url, country_code
+        FROM raw.sector_plan_documents
+        WHERE title LIKE 'Education strategic plan 2024-2028 (Second edition%'
+        AND country_as_written = 'Cambodia'"""
+    )
+    assert cambodia == (2025, 2024, True, "KHM")
+    repaired = one(
+        """SELECT count(*), count(*) FILTER (WHERE document_url LIKE
+            'https://planipolis.iiep.unesco.org/sites/default/files/ressources/%')
+        FROM raw.sector_plan_documents WHERE document_url_repaired"""
+    )
+    assert repaired[0] > 0 and repaired[0] == repaired[1]
+    assert one("SELECT count(*) FROM raw.sector_plan_documents WHERE page_url IS NULL")[0] > 0
+    assert one("""SELECT max(documents_on_page) FROM raw.sector_plan_documents""")[0] >= 3
+    pacific = one(
+        """SELECT country_codes, country_code FROM raw.sector_plan_documents
+        WHERE len(country_codes) > 1 LIMIT 1"""
+    )
+    if pacific:  # the regional Pacific plan, when its title carries a period
+        assert pacific[1] is None and "VUT" in pacific[0]
+    multi_type = one(
+        """SELECT resource_types FROM raw.sector_plan_documents
+        WHERE len(resource_types) > 1 LIMIT 1"""
+    )[0]
+    assert multi_type[0] == "National Education Plans"
+
+
+def test_every_real_country_name_is_mapped(con, real_catalogue):
+    load_catalogue_export(con, real_catalogue, base_url=BASE_URL)
+    unmapped = con.execute(
+        """SELECT DISTINCT reason FROM raw.sector_plans_quarantine
+        WHERE list_contains(reason_codes, 'unmapped_country')"""
+    ).fetchall()
+    assert unmapped == []
+    with real_catalogue.open(encoding="utf-8") as handle:
+        names = {row["country"] for row in csv.DictReader(handle)}
+    mapped = {
+        name
+        for (name,) in con.execute(
+            "SELECT DISTINCT country_as_written FROM raw.sector_plan_documents"
+        ).fetchall()
+    }
+    quarantined_names = {
+        name
+        for (name,) in con.execute(
+            "SELECT DISTINCT raw::JSON ->> 'country' FROM raw.sector_plans_quarantine"
+        ).fetchall()
+    }
+    assert names == mapped | quarantined_names
+    print(f"\n{len(names)} country names in the real list, all mapped to ISO3")
+
+
+def test_reload_is_idempotent(con, real_catalogue):
+    load_catalogue_export(con, real_catalogue, base_url=BASE_URL)
+    first = con.execute("SELECT count(*) FROM raw.sector_plan_documents").fetchone()
+    load_catalogue_export(con, real_catalogue, base_url=BASE_URL)
+    assert con.execute("SELECT count(*) FROM raw.sector_plan_documents").fetchone() == first
+    assert con.execute("SELECT count(*) FROM raw.sector_plans_quarantine").fetchone()[0] == 282
+
+
+def _write_csv(path, rows):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CATALOGUE_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in CATALOGUE_COLUMNS})
+
+
+GOOD = {
+    "doc_id": "d1",
+    "title": "Education sector plan 2018-2022",
+    "country": "Ghana",
+    "year": "2018",
+    "languages": "English",
+    "resource_type": "National Education Plans",
+    "planipolis_page_url": f"{BASE_URL}/en/2018/education-sector-plan-2018-2030-6489",
+    "document_url": f"{BASE_URL}/sites/default/files/ressources/ghana_esp.pdf",
+}
+
+
+def test_bad_rows_are_quarantined_with_reasons_and_good_rows_load(con, tmp_path):
+    path = tmp_path / "export.csv"
+    _write_csv(
+        path,
+        [
+            GOOD,
+            {**GOOD, "title": "Education sector plan 2019-2023"},  # duplicate doc_id
+            {**GOOD, "doc_id": "d3", "country": "Atlantis"},
+            {**GOOD, "doc_id": "d4", "year": "n/a"},
+            {**GOOD, "doc_id": "d5", "document_url": "not a url/with space"},
+            {**GOOD, "doc_id": "d6", "title": "Interim basic education strategy"},
+            {**GOOD, "doc_id": "", "planipolis_page_url": ""},
+            {**GOOD, "doc_id": "d8", "document_url": "kenya_nesp.pdf", "country": "Tanzania UR"},
+        ],
+    )
+    result = load_catalogue_export(con, path, base_url="http://127.0.0.1:9/")
+    assert (result.rows_loaded, result.rows_quarantined) == (2, 6)
+    reasons = dict(
+        con.execute(
+            "SELECT record_ref, reason_codes FROM raw.sector_plans_quarantine ORDER BY row_number"
+        ).fetchall()
+    )
+    assert reasons == {
+        "d1": ["duplicate_doc_id"],
+        "d3": ["unmapped_country"],
+        "d4": ["invalid_year"],
+        "d5": ["invalid_document_url"],
+        "d6": ["no_period_in_title"],
+        "row 7": ["missing_doc_id"],
+    }
+    message = con.execute(
+        "SELECT reason FROM raw.sector_plans_quarantine WHERE record_ref = 'd3'"
+    ).fetchone()[0]
+    assert message == (
+        f"{path} row 3 (d3): unmapped_country: Atlantis is in neither countries.csv nor "
+        "xwalk_country_names.csv"
+    )
+    assert con.execute(
+        "SELECT document_url, country_code FROM raw.sector_plan_documents WHERE doc_id = 'd8'"
+    ).fetchone() == ("http://127.0.0.1:9/sites/default/files/ressources/kenya_nesp.pdf", "TZA")
+
+
+def test_missing_column_is_a_clear_file_error(con, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("doc_id,title,country\nd1,Plan 2018-2022,Ghana\n", encoding="utf-8")
+    with pytest.raises(
+        CatalogueFileError,
+        match=r"export\.csv: required catalogue column\(s\) "
+        r"missing: year, languages",
+    ):
+        load_catalogue_export(con, path, base_url=BASE_URL)
+    assert con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'sector_plan_documents'"
+    ).fetchone() == (0,)
+
+
+def test_scraped_records_share_the_normalisation(con):
+    result = load_catalogue_records(
+        con,
+        [GOOD, {**GOOD, "doc_id": "d2", "title": "No period"}],
+        source="listing-test",
+        base_url=BASE_URL,
+    )
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
+    stage = con.execute("SELECT DISTINCT stage FROM raw.sector_plans_quarantine").fetchall()
+    assert stage == [("listing",)]
+
+
+def test_xlsx_export_loads_like_the_csv(con, real_catalogue, tmp_path):
+    from pipelines.settings import EXCEL_EXTENSION
+
+    xlsx = tmp_path / "planipolis_export.xlsx"
+    con.execute(f"LOAD '{EXCEL_EXTENSION}'")
+    con.execute(
+        f"""COPY (SELECT * FROM read_csv('{real_catalogue}', all_varchar=true))
+        TO '{xlsx}' (FORMAT xlsx, HEADER true)"""
+    )
+    result = load_catalogue_export(con, xlsx, base_url=BASE_URL, excel_extension=EXCEL_EXTENSION)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (896, 614, 282)
+    with pytest.raises(CatalogueFileError, match="excel extension is not available"):
+        load_catalogue_export(con, xlsx, base_url=BASE_URL)
+
+
+def test_unreadable_or_unknown_files_are_clear_errors(con, tmp_path):
+    with pytest.raises(CatalogueFileError, match="no such catalogue file"):
+        load_catalogue_export(con, tmp_path / "missing.csv", base_url=BASE_URL)
+    odd = tmp_path / "export.txt"
+    odd.write_text("x")
+    with pytest.raises(CatalogueFileError, match=r"export\.txt: a catalogue export must be"):
+        load_catalogue_export(con, odd, base_url=BASE_URL)
