@@ -29,7 +29,7 @@ with coding_input as (
     from {{ relation }}
 ),
 
-coding_texts as (
+coding_texts as materialized (
     select
         coding_text_key,
         text_language,
@@ -43,6 +43,22 @@ coding_patterns as (
     {{ codebook_compiled_patterns() }}
 ),
 
+coding_texts_by_language as (
+    -- one row per text and pattern language to apply: its own, or every language when unknown
+    -- (an equality join on language lets DuckDB hash-join instead of trying every pattern)
+    select
+        coding_text_key,
+        normalised_text,
+        unnest(
+            case
+                when text_language is null
+                    then (select list(distinct language) from coding_patterns)
+                else [text_language]
+            end
+        ) as pattern_language
+    from coding_texts
+),
+
 pattern_hits as (
     select
         t.coding_text_key,
@@ -53,9 +69,9 @@ pattern_hits as (
         p.language,
         regexp_extract_all(t.normalised_text, p.compiled_pattern) as matched,
         regexp_split_to_array(t.normalised_text, p.compiled_pattern) as between_matches
-    from coding_texts as t
+    from coding_texts_by_language as t
     inner join coding_patterns as p
-        on t.text_language is null or p.language = t.text_language
+        on t.pattern_language = p.language
     where regexp_matches(t.normalised_text, p.compiled_pattern)
 ),
 
