@@ -16,7 +16,7 @@ export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 # dagster-dbt finds dbt on PATH (e.g. `dagster dev` re-parses the project on load).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test ui lint data-docs lock clean
+.PHONY: install run test ui lint data-docs lock clean code-texts
 
 install: $(STAMP)
 
@@ -39,6 +39,11 @@ ui: $(STAMP)
 
 data-docs: $(STAMP)
 	$(BIN)/python -m pipelines.cli data-docs
+
+# Code a CSV of texts against the codebook: make code-texts IN=texts.csv OUT=mentions.csv
+# (columns id, text and optionally language; see docs/theme_coding.md).
+code-texts: $(STAMP)
+	$(BIN)/python -m pipelines.code_texts $(IN) $(OUT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ rules (boundaries, case and accents, exclusions, student teachers, language). Th
 and recall per concept and language are printed and checked against the thresholds in
 dbt_project.yml (docs/theme_coding.md explains them)."""
 
+import json
 import os
 import subprocess
 
@@ -73,7 +74,8 @@ def test_precision_and_recall_per_concept_and_language_meet_the_thresholds(wareh
     failures = []
     for concept_type, code, language, n_must, n_not, precision, recall in rows:
         p = "n/a" if precision is None else f"{precision:.2f}"
-        print(f"{concept_type + '.' + code:45} {language:4} {n_must:4} {n_not:4} {p:>9} {recall:7.2f}")
+        concept = f"{concept_type}.{code}"
+        print(f"{concept:45} {language:4} {n_must:4} {n_not:4} {p:>9} {recall:7.2f}")
         if (precision or 0) < thresholds["theme_coding_min_concept_precision"] or (
             recall < thresholds["theme_coding_min_concept_recall"]
         ):
@@ -102,7 +104,9 @@ def test_every_labelled_near_miss_is_absent(warehouse):
             path, "SELECT sentence_id, concept_code FROM intermediate.int_labelled_sentences_coded"
         )
     }
-    texts = dict(query(path, "SELECT sentence_id, text FROM reference.theme_coding_labelled_sentences"))
+    texts = dict(
+        query(path, "SELECT sentence_id, text FROM reference.theme_coding_labelled_sentences")
+    )
 
     def sentence(fragment):
         return next(k for k, v in texts.items() if fragment in v)
@@ -117,3 +121,29 @@ def test_every_labelled_near_miss_is_absent(warehouse):
     assert (student_teachers, "teachers") not in coded
     assert (sentence("road network"), "networking") not in coded
     assert (sentence("funding for the sector"), "resources") not in coded
+
+
+def test_mentions_summarise_to_one_row_per_text_and_concept(warehouse):
+    """The sketch of fct_plan_theme: two patterns matching the same words count once."""
+    path, _ = warehouse
+    inline = "{{ summarise_theme_mentions(ref('int_labelled_sentences_coded'), ['sentence_id']) }}"
+    (path.parent / "compile").mkdir(exist_ok=True)
+    compiled = subprocess.run(
+        [DBT_EXECUTABLE, "compile", "--quiet", "--output", "json", "--inline", inline]
+        + ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        env={**os.environ, "LT_WAREHOUSE_PATH": str(path.parent / "compile" / path.name)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sql = json.loads(compiled.stdout)["compiled"]
+    rows = query(
+        path,
+        f"SELECT s.concept_code, s.mention_count, s.languages, s.example_context FROM ({sql}) s "
+        "JOIN reference.theme_coding_labelled_sentences l USING (sentence_id) "
+        "WHERE l.text LIKE 'Parental involvement%' ORDER BY s.concept_code",
+    )
+    by_concept = {code: (count, languages) for code, count, languages, _ in rows}
+    assert by_concept["community_members"] == (1, ["en"])  # matched by two patterns
+    assert by_concept["school_community"] == (2, ["en"])  # "Parental involvement", volunteers
+    assert all(context for *_, context in rows)
