@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import platform
 import random
 import re
@@ -167,6 +168,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
 
+    load_average = round(os.getloadavg()[0], 2)
     pages = generate_pages(args.pages, args.seed)
     with tempfile.TemporaryDirectory(prefix="theme_coding_bench_") as scratch_name:
         scratch = Path(scratch_name)
@@ -205,7 +207,8 @@ def main(argv: list[str] | None = None) -> dict:
         "speedup_duckdb_vs_python_re": round(python_seconds / duckdb_seconds, 2),
         "duckdb_version": duckdb.__version__,
         "python": platform.python_version(),
-        "machine": f"{platform.machine()}, {platform.system()}",
+        "machine": f"{platform.machine()}, {platform.system()}, {os.cpu_count()} cpus",
+        "load_average_1min_at_start": load_average,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")

@@ -59,20 +59,35 @@ coding_texts_by_language as (
     from coding_texts
 ),
 
-pattern_hits as (
+pattern_scans as (
     select
         t.coding_text_key,
+        t.normalised_text,
         p.pattern_id,
         p.is_exclusion,
         p.concept_type,
         p.concept_code,
         p.language,
-        regexp_extract_all(t.normalised_text, p.compiled_pattern) as matched,
-        regexp_split_to_array(t.normalised_text, p.compiled_pattern) as between_matches
+        p.compiled_pattern,
+        regexp_extract_all(t.normalised_text, p.compiled_pattern) as matched
     from coding_texts_by_language as t
     inner join coding_patterns as p
         on t.pattern_language = p.language
-    where regexp_matches(t.normalised_text, p.compiled_pattern)
+),
+
+pattern_hits as (
+    -- the text between matches, computed only where the pattern matched
+    select
+        coding_text_key,
+        pattern_id,
+        is_exclusion,
+        concept_type,
+        concept_code,
+        language,
+        matched,
+        regexp_split_to_array(normalised_text, compiled_pattern) as between_matches
+    from pattern_scans
+    where len(matched) > 0
 ),
 
 numbered_hits as (
