@@ -18,7 +18,7 @@ export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 # dagster-dbt finds dbt on PATH (e.g. `dagster dev` re-parses the project on load).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test ui lint docs data-docs lock clean
+.PHONY: install run test ui lint docs data-docs lock clean code-texts
 
 install: $(STAMP)
 
@@ -46,6 +46,11 @@ docs: $(STAMP)
 # Data-quality report of every GE suite: one HTML file, inline CSS, no network needed.
 data-docs: $(STAMP)
 	$(BIN)/python -m expectations.report
+
+# Code a CSV of texts against the codebook: make code-texts IN=texts.csv OUT=mentions.csv
+# (columns id, text and optionally language; see docs/theme_coding.md).
+code-texts: $(STAMP)
+	$(BIN)/python -m pipelines.code_texts $(IN) $(OUT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
