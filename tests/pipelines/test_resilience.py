@@ -45,16 +45,29 @@ def env(tmp_path):
     return values
 
 
-def run_cli(env, *args, **kwargs):
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "run", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        **kwargs,
-    )
+class Run:
+    """`python -m pipelines.cli run` in a subprocess, its output in a file (a pipe nobody reads
+    would fill up and stall the run)."""
+
+    def __init__(self, env, *args):
+        self.log = Path(env["LT_WAREHOUSE_PATH"]).parent.parent / f"run-{time.monotonic_ns()}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pipelines.cli", "run", *args],
+                cwd=REPO_ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def finish(self, timeout=420) -> tuple[int, str]:
+        code = self.process.wait(timeout=timeout)
+        return code, self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def run_cli(env, *args) -> Run:
+    return Run(env, *args)
 
 
 def published_programmes(env) -> int:
@@ -67,28 +80,27 @@ def published_programmes(env) -> int:
 
 
 def test_a_reader_holding_the_live_file_delays_but_does_not_lose_a_load(env):
-    drop_sample_files(Path(env["LT_LANDING_DIR"]), "ghana_and_partners.json")
-    first = run_cli(env, "--no-sample")
-    assert first.wait(timeout=300) == 0, first.stdout.read()
-    live = env["LT_WAREHOUSE_PATH"]
+    live = Path(env["LT_WAREHOUSE_PATH"])
+    live.parent.mkdir(parents=True)
+    duckdb.connect(str(live)).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_SCRIPT, live, "8"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLD_SCRIPT, str(live), "25"], stdout=subprocess.PIPE, text=True
     )
     assert holder.stdout.readline().strip() == "holding"
-    drop_sample_files(Path(env["LT_LANDING_DIR"]), "uk_partnerships_2002.csv")
+    drop_sample_files(Path(env["LT_LANDING_DIR"]), "ghana_and_partners.json")
     started = time.monotonic()
-    run = run_cli(env, "--no-sample")
-    output = run.communicate(timeout=300)[0]
+    code, output = run_cli(env, "--no-sample").finish()
     holder.wait(timeout=30)
-    assert run.returncode == 0, output
-    assert "uk_partnerships_2002.csv: loaded" in output
-    assert time.monotonic() - started > 5  # it waited for the reader to let go
-    assert published_programmes(env) == 28
+    assert code == 0, output
+    assert "ghana_and_partners.json: loaded" in output
+    assert "is locked by another process" in output  # it said why it waited
+    assert time.monotonic() - started > 25  # ... and waited for the reader to let go
+    assert published_programmes(env) == 10
 
 
 def test_kill_9_during_dbt_then_a_new_run_succeeds(env):
     drop_sample_files(Path(env["LT_LANDING_DIR"]))
-    victim = run_cli(env, "--no-sample")
+    victim = run_cli(env, "--no-sample").process
     builds = Path(env["LT_BUILDS_DIR"])
     deadline = time.monotonic() + 240
     while not (builds.is_dir() and any(builds.glob("*/learning_teams.duckdb"))):
@@ -97,9 +109,8 @@ def test_kill_9_during_dbt_then_a_new_run_succeeds(env):
     time.sleep(1.0)  # dbt is running against the candidate
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
-    again = run_cli(env, "--no-sample")
-    output = again.communicate(timeout=300)[0]
-    assert again.returncode == 0, output
+    code, output = run_cli(env, "--no-sample").finish()
+    assert code == 0, output
     assert "marked interrupted run" in output
     assert published_programmes(env) == 42
 
@@ -107,8 +118,8 @@ def test_kill_9_during_dbt_then_a_new_run_succeeds(env):
 def test_two_runs_started_together_both_succeed_with_nothing_lost(env):
     drop_sample_files(Path(env["LT_LANDING_DIR"]))
     runs = [run_cli(env, "--no-sample") for _ in range(2)]
-    outputs = [r.communicate(timeout=420)[0] for r in runs]
-    assert [r.returncode for r in runs] == [0, 0], outputs
+    results = [r.finish() for r in runs]
+    assert [code for code, _ in results] == [0, 0], results
     assert published_programmes(env) == 42
     con = duckdb.connect(env["LT_WAREHOUSE_PATH"], read_only=True)
     files = con.execute("SELECT count(*) FROM raw.programme_record_files").fetchone()[0]
