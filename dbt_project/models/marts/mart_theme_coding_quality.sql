@@ -8,13 +8,7 @@ with labels as (
 ),
 
 concepts as (
-    select 'team_kind' as concept_type, team_kind_code as concept_code from {{ ref('codebook_team_kinds') }}
-    union all
-    select 'collaboration_model', collaboration_model_code from {{ ref('codebook_collaboration_models') }}
-    union all
-    select 'actor', actor_code from {{ ref('codebook_actors') }}
-    union all
-    select 'partnership_component', component_code from {{ ref('codebook_partnership_components') }}
+    {{ codebook_concepts() }}
 ),
 
 coded as (
