@@ -8,11 +8,20 @@ import duckdb
 
 from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE
 
+from .warehouse_lock import WarehouseLocked, connect_waiting
+
 MAX_LISTED_PROBLEMS = 20
 
 
 def summarise(warehouse_path: Path) -> str:
-    con = duckdb.connect(str(warehouse_path), read_only=True)
+    """The summary, read from `warehouse_path` (the published copy when there is one). Never
+    raises on a file another process holds: it says so instead."""
+    if not warehouse_path.exists():
+        return f"Warehouse: {warehouse_path} does not exist yet (nothing was published)"
+    try:
+        con = connect_waiting(warehouse_path, read_only=True, wait_seconds=10)
+    except (WarehouseLocked, duckdb.Error) as exc:
+        return f"Warehouse: {warehouse_path} could not be read for the summary: {exc}"
     try:
         marts = con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"

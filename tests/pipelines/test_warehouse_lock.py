@@ -49,3 +49,22 @@ def test_gives_up_with_a_message_naming_the_holder(warehouse):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_summary_never_crashes_on_a_missing_or_locked_file(tmp_path):
+    from pipelines.summary import summarise
+
+    missing = tmp_path / "none" / "learning_teams.duckdb"
+    assert "does not exist yet" in summarise(missing)
+    path = tmp_path / "learning_teams.duckdb"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", HOLD.replace("read_only=True", "read_only=False"), str(path), "30"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "holding"
+        assert "could not be read for the summary" in summarise(path)
+    finally:
+        writer.kill()
+        writer.wait()
