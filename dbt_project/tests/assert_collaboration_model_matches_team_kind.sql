@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_programme'}}}) }}
 -- A programme's collaboration model belongs to one team kind; the programme's team kind must be
 -- that one (e.g. a teacher triad is a within-school team). Rows returned are contradictions.
 select

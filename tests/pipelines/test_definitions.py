@@ -79,6 +79,19 @@ def test_every_dbt_test_and_ge_suite_is_an_asset_check(graph):
     } <= check_names
 
 
+def test_every_singular_dbt_test_names_the_asset_it_checks():
+    """A singular test that reads several models would be logged as an observation, not a check,
+    unless it names its asset in meta.dagster.ref (one it depends on)."""
+    _, nodes = manifest_nodes()
+    for node in nodes:
+        depends = node.get("depends_on", {}).get("nodes", [])
+        if node["resource_type"] != "test" or node.get("attached_node") or len(depends) < 2:
+            continue
+        ref = node["config"].get("meta", {}).get("dagster", {}).get("ref", {}).get("name")
+        assert ref, node["name"]
+        assert any(d.endswith(f".{ref}") for d in depends), node["name"]
+
+
 def test_marts_are_reached_from_the_landing_files(graph):
     raw = dg.AssetKey(["landing", "programme_records"])
     downstream = graph.get(dg.AssetKey(["raw", "programme_records"])).child_keys

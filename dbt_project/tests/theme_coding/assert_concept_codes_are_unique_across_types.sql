@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'ref': {'name': 'codebook_patterns'}}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'codebook_team_kinds'}}}) }}
 -- Concept codes used by more than one concept type (the labelled sentences name concepts by
 -- code alone, so codes must be unique across the four codebook tables).
 with concepts as (
