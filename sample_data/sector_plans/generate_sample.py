@@ -28,24 +28,13 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from sources.sector_plans.catalogue import CATALOGUE_COLUMNS
+
 HERE = Path(__file__).resolve().parent
 REAL_BASE = "http://planipolis.iiep.unesco.org"
 RESOURCES = "/sites/default/files/ressources/"
 LISTING = "en/national-education-plans"
-COLUMNS = [
-    "doc_id",
-    "title",
-    "country",
-    "year",
-    "languages",
-    "resource_type",
-    "planipolis_page_url",
-    "document_url",
-    "local_filename",
-    "source_row_number",
-    "word_count",
-    "text_chars",
-]
+COLUMNS = list(CATALOGUE_COLUMNS)  # the real export's columns, as the connector reads them
 
 # --------------------------------------------------------------------------- PDF helpers
 
