@@ -38,17 +38,10 @@ CATALOGUE_COLUMNS = (
     "word_count",
     "text_chars",
 )
-# The columns a catalogue must have; CGD's word_count/text_chars/local_filename are optional.
-REQUIRED_COLUMNS = (
-    "doc_id",
-    "title",
-    "country",
-    "year",
-    "languages",
-    "resource_type",
-    "planipolis_page_url",
-    "document_url",
-)
+OPTIONAL_COLUMNS = ("local_filename", "source_row_number", "word_count", "text_chars")
+"""CGD's additions to the Planipolis export: read when present."""
+REQUIRED_COLUMNS = tuple(c for c in CATALOGUE_COLUMNS if c not in OPTIONAL_COLUMNS)
+"""The columns a catalogue must have."""
 RESOURCES_PATH = "/sites/default/files/ressources/"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds" / "reference"

@@ -24,21 +24,7 @@ from sources.http_client import (
     parse_retry_after,
     redact_url,
 )
-
-
-class FakeTime:
-    """A clock that only moves when the client sleeps; records every sleep."""
-
-    def __init__(self, start: float = 1_700_000_000.0):
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
+from tests.sources.fake_time import FakeTime
 
 
 def make_client(fake: FakeTime, **config) -> PoliteClient:

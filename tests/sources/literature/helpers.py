@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from sources.http_client import HttpConfig, PoliteClient
+from tests.sources.fake_time import FakeTime
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -64,21 +65,6 @@ def openalex_page(results: list[dict], next_cursor: str | None, count: int) -> d
 def eric_page(docs: list[dict], start: int, found: int) -> dict:
     """The ERIC search envelope (SOURCES.md §4)."""
     return {"response": {"numFound": found, "start": start, "numFoundExact": True, "docs": docs}}
-
-
-class FakeTime:
-    """A clock that only moves when the client sleeps; records every sleep."""
-
-    def __init__(self, start: float = 1_700_000_000.0):
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 def make_client(fake: FakeTime | None = None, **config) -> PoliteClient:
