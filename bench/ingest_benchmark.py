@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.assets.programme_records import ge_audit
+from pipelines.programme_records.assets import ge_audit
 from pipelines.settings import EXCEL_EXTENSION, SEEDS_DIR
 from sources.programme_records.archive import Delivery, file_id_for, sha256_of
 from sources.programme_records.contract import COLUMN_NAMES

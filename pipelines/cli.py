@@ -107,11 +107,11 @@ def run_pipeline(settings: Settings, log_level: str = "WARNING") -> bool:
 
 
 def landing(argv: list[str]) -> int:
-    """`landing status|retry|discard|rebuild`: see pipelines/landing_admin.py."""
+    """`landing status|retry|discard|rebuild`: see pipelines/programme_records/admin.py."""
     import dagster as dg
 
-    from . import landing_admin
     from .definitions import build_definitions
+    from .programme_records import admin as landing_admin
 
     parser = argparse.ArgumentParser(
         prog="python -m pipelines.cli landing",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from .partitions import programme_record_files
-from .sensors.landing import FILE_NAME_TAG, evaluate_landing
+from .programme_records.partitions import programme_record_files
+from .programme_records.sensor import FILE_NAME_TAG, evaluate_landing
 
 LANDING_SENSOR = "programme_records_landing_sensor"
 LAUNCHED_BY_TAG = "learning_teams/launched_by"

@@ -8,7 +8,7 @@ import duckdb
 
 from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE
 
-from .warehouse_lock import WarehouseLocked, connect_waiting
+from .warehouse.lock import WarehouseLocked, connect_waiting
 
 MAX_LISTED_PROBLEMS = 20
 

@@ -114,7 +114,7 @@ def test_marts_are_reached_from_the_landing_files(graph):
 
 
 def test_downstream_assets_update_automatically_but_only_past_passing_blocking_checks(graph):
-    from pipelines.automation import WAREHOUSE_CONDITION
+    from pipelines.warehouse.automation import WAREHOUSE_CONDITION
 
     for key in graph.get_all_asset_keys():
         condition = graph.get(key).automation_condition

@@ -224,7 +224,7 @@ def test_rebuild_from_the_archive_gives_the_same_marts_and_history(env, first_ru
     """Runs after the history test: the warehouse built file by file (with a later update)
     equals one rebuilt from the archive alone, history included (validity comes from the
     deliveries, not from build time)."""
-    from pipelines.landing_admin import rebuild
+    from pipelines.programme_records.admin import rebuild
 
     settings, defs, _, patch = env
     rebuilt_path = tmp_path / "rebuilt" / "learning_teams.duckdb"

@@ -11,10 +11,11 @@ from expectations.contract_suite import SUITE_NAME
 from sources.programme_records.archive import find_delivery
 from sources.programme_records.loader import FAILED_AUDIT, AuditOutcome, load_file
 
-from ..partitions import programme_record_files
-from ..resources import WAREHOUSE_POOL, LandingResource, WarehouseResource
 from ..settings import EXCEL_EXTENSION, SEEDS_DIR
+from ..warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 from .landing import LANDING
+from .partitions import programme_record_files
+from .resources import LandingResource
 
 RAW_RECORDS = dg.AssetKey(["raw", "programme_records"])
 RAW_FILES = dg.AssetKey(["raw", "programme_record_files"])

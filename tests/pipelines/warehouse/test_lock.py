@@ -6,7 +6,7 @@ import sys
 import duckdb
 import pytest
 
-from pipelines.warehouse_lock import WarehouseLocked, connect_waiting
+from pipelines.warehouse.lock import WarehouseLocked, connect_waiting
 
 HOLD = """
 import sys, time, duckdb

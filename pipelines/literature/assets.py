@@ -19,7 +19,7 @@ from sources.literature.raw_schema import (
     QUARANTINE_TABLE,
 )
 
-from ..resources import WAREHOUSE_POOL, WarehouseResource
+from ..warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 
 
 def _key(table: str) -> dg.AssetKey:

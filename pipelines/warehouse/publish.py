@@ -6,11 +6,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from ..automation import WAREHOUSE_CONDITION
-from ..candidate import promote_candidate
-from ..resources import WAREHOUSE_POOL, WarehouseResource
 from ..settings import WAREHOUSE_FILE_NAME
-from .dbt_warehouse import warehouse_dbt_assets
+from .automation import WAREHOUSE_CONDITION
+from .candidate import promote_candidate
+from .dbt_assets import warehouse_dbt_assets
+from .resource import WAREHOUSE_POOL, WarehouseResource
 
 MART_KEYS = sorted(
     (key for key in warehouse_dbt_assets.keys if key.path[0] == "marts"),

@@ -19,9 +19,9 @@ from sources.programme_records.archive import read_journal
 from sources.programme_records.landing import TO_LOAD
 from sources.programme_records.loader import discard_file
 
-from .assets.programme_records import OUTCOME_TAG
+from ..local_run import FILE_NAME_TAG, build, ingest, record_entries
+from .assets import OUTCOME_TAG
 from .jobs import ingest_programme_records
-from .local_run import FILE_NAME_TAG, build, ingest, record_entries
 from .partitions import programme_record_files
 
 NEEDS_ATTENTION = ("rejected",)

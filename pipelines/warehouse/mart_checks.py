@@ -10,7 +10,7 @@ import dagster as dg
 
 from expectations import runner
 
-from ..resources import WAREHOUSE_POOL, WarehouseResource
+from .resource import WAREHOUSE_POOL, WarehouseResource
 
 MART_SUITES = ("dim_programme", "dim_country", "fct_programme_actor", "fct_country_summary")
 

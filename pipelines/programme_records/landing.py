@@ -5,7 +5,8 @@ import dagster as dg
 from sources.programme_records.archive import journal_path
 from sources.programme_records.raw_schema import ENTRIES_TABLE, ensure_raw_schema
 
-from ..resources import WAREHOUSE_POOL, LandingResource, WarehouseResource
+from ..warehouse.resource import WAREHOUSE_POOL, WarehouseResource
+from .resources import LandingResource
 
 LANDING = dg.AssetKey(["landing", "programme_records"])
 RAW_ENTRIES = dg.AssetKey(["raw", "landing_entries"])

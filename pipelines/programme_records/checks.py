@@ -4,9 +4,9 @@ import dagster as dg
 
 from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE
 
-from ..assets.programme_records import RAW_QUARANTINE
-from ..partitions import programme_record_files
-from ..resources import WAREHOUSE_POOL, WarehouseResource
+from ..warehouse.resource import WAREHOUSE_POOL, WarehouseResource
+from .assets import RAW_QUARANTINE
+from .partitions import programme_record_files
 
 
 @dg.asset_check(

@@ -23,10 +23,10 @@ from sources.programme_records.archive import (
 )
 from sources.programme_records.landing import IGNORED, TO_LOAD, scan_landing
 
-from ..assets.programme_records import OUTCOME_TAG
-from ..jobs import ingest_programme_records, record_landing_entries
-from ..partitions import programme_record_files
-from ..resources import LandingResource
+from .assets import OUTCOME_TAG
+from .jobs import ingest_programme_records, record_landing_entries
+from .partitions import programme_record_files
+from .resources import LandingResource
 
 FILE_NAME_TAG = "learning_teams/file_name"
 MAX_ATTEMPTS = 6

@@ -14,10 +14,10 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from ..automation import WAREHOUSE_CONDITION
-from ..candidate import prepare_candidate
-from ..resources import WAREHOUSE_POOL, WarehouseResource
 from ..settings import DBT_PROJECT_DIR
+from .automation import WAREHOUSE_CONDITION
+from .candidate import prepare_candidate
+from .resource import WAREHOUSE_POOL, WarehouseResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` the manifest is rebuilt on load; elsewhere `pipelines.cli prepare` (run by

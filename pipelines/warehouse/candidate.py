@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from .raw_schemas import ensure_raw_schemas
-from .resources import WarehouseResource
+from .resource import WarehouseResource
 
 SOURCE_SCHEMAS = ("raw",)
 """Schemas written by ingest steps, never by dbt: taken from the live file at promotion."""

@@ -9,8 +9,8 @@ import pytest
 
 from pipelines.definitions import build_definitions
 from pipelines.local_run import ingest, tick_landing_sensor
-from pipelines.partitions import programme_record_files
-from pipelines.sensors.landing import retry_delay
+from pipelines.programme_records.partitions import programme_record_files
+from pipelines.programme_records.sensor import retry_delay
 from sources.programme_records.archive import find_delivery, read_journal, sha256_of
 from tests.conftest import drop_sample_files
 
