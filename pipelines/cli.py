@@ -9,6 +9,7 @@ runs in the Dagster instance (DAGSTER_HOME), then prints what landed in the mart
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
@@ -26,10 +27,13 @@ for _variable, _value in (
 
 
 def prepare() -> None:
-    """Parse the dbt project so Dagster can load its manifest (never done at import)."""
+    """Parse the dbt project so Dagster can load its manifest (never done at import), with the
+    environment builds use, so they can parse partially."""
     import subprocess
 
-    subprocess.run(
+    from .warehouse.candidate import dbt_env
+
+    parsed = subprocess.run(
         [
             DBT_EXECUTABLE,
             "parse",
@@ -39,8 +43,12 @@ def prepare() -> None:
             "--profiles-dir",
             str(DBT_PROJECT_DIR),
         ],
-        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **dbt_env(Settings.from_env().builds_dir)},
     )
+    if parsed.returncode != 0:
+        raise SystemExit(f"dbt parse failed:\n{parsed.stdout}{parsed.stderr}")
 
 
 SAMPLE_ORGANISATION = "learning-teams-sample"
@@ -62,48 +70,92 @@ def copy_literature_sample(settings: Settings) -> bool:
 
 
 def copy_sample_files(settings: Settings) -> list[str]:
-    """Deliver the bundled sample files into the sample organisation's landing folder (those not
-    already there)."""
+    """Deliver the bundled sample files into the sample organisation's landing folder: those
+    neither waiting there nor delivered before (the archive knows them by their bytes)."""
+    from sources.programme_records.archive import first_delivery, sha256_of
+
     folder = settings.landing_dir / SAMPLE_ORGANISATION
     folder.mkdir(parents=True, exist_ok=True)
     copied = []
     for sample in sorted(SAMPLE_DATA_DIR.iterdir()):
-        if sample.suffix.lower() in {".csv", ".xlsx", ".json"}:
-            target = folder / sample.name
-            if not target.exists():
-                shutil.copyfile(sample, target)
-                copied.append(sample.name)
+        if sample.suffix.lower() not in {".csv", ".xlsx", ".json"}:
+            continue
+        target = folder / sample.name
+        delivered = first_delivery(settings.archive_dir, SAMPLE_ORGANISATION, sha256_of(sample))
+        if not target.exists() and delivered is None:
+            shutil.copyfile(sample, target)
+            copied.append(sample.name)
     return copied
 
 
-def run_pipeline(settings: Settings, log_level: str = "WARNING") -> bool:
-    """Run everything once on this machine, recording the runs in DAGSTER_HOME."""
+def run_pipeline(settings: Settings, display, log_level: str = "ERROR") -> bool:
+    """Run everything once on this machine, recording the runs in DAGSTER_HOME; print one line
+    per step and a summary. Returns False when anything needs attention."""
     import dagster as dg
 
     from .definitions import build_definitions
     from .local_run import run_pipeline as run
+    from .progress import show_progress
 
-    outcome = run(build_definitions(settings), dg.DagsterInstance.get(), log_level=log_level)
+    # The sensor tick logs through the "dagster" logger: keep the console to the chosen level
+    # (every event of the runs is in the run log file).
+    logging.getLogger("dagster").setLevel(log_level)
+    with show_progress(display):
+        outcome = run(
+            build_definitions(settings), dg.DagsterInstance.get(), log_level, display=display
+        )
     for run_id in outcome.released_runs:
         print(f"marked interrupted run {run_id} as failed and freed its warehouse-pool slot")
-    for file_outcome in outcome.ingested.values():
-        if file_outcome.ok:
-            print(f"ingest {file_outcome.file}: {file_outcome.status}")
-        else:
-            print(f"ingest {file_outcome.file}: NEEDS ATTENTION: {file_outcome.error}")
-    if outcome.skip_reason:
-        print(f"landing sensor: {outcome.skip_reason}")
-    failed = outcome.failed_checks
-    if outcome.build_ok:
-        print("build_warehouse: ok (candidate promoted, published copy updated)")
-    else:
-        print(
-            "build_warehouse: FAILED, the live warehouse and the published copy are unchanged"
-            + (f" (failed checks: {', '.join(failed)})" if failed else "")
-        )
-    if not outcome.success:
-        print("what to do: python -m pipelines.cli landing status   (then retry or discard)")
+    print(run_summary(settings, outcome))
     return outcome.success
+
+
+def run_summary(settings: Settings, outcome) -> str:
+    """Per file what happened (with counts and the top reasons), the build, where the detail is,
+    and what to do when something needs attention."""
+    from .summary import landing_notes, published_totals
+
+    lines = ["", "Summary"]
+    by_status: dict[str, int] = {}
+    for file_outcome in outcome.ingested.values():
+        status = file_outcome.status if file_outcome.ok else "needs attention"
+        by_status[status or "ok"] = by_status.get(status or "ok", 0) + 1
+    for note in landing_notes(settings.archive_dir, since=outcome.started_at):
+        lines.append(f"  {note}")
+    if by_status:
+        counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(by_status.items()))
+        lines.append(f"  files this run: {counts}")
+    for file_outcome in outcome.needs_attention:
+        lines.append(f"  NEEDS ATTENTION {file_outcome.file}: {file_outcome.describe()}")
+    plan = outcome.build_plan
+    if plan is not None and plan.kind == "none":
+        lines.append(f"  build: skipped, {plan.reason} (dbt not run)")
+    elif outcome.build_ok:
+        lines.append("  build: ok, candidate promoted and published copy updated")
+    else:
+        failed = ", ".join(outcome.failed_checks)
+        lines.append(
+            "  build: FAILED, the live warehouse and the published copy are unchanged"
+            + (f" (failed checks: {failed})" if failed else "")
+        )
+    published = settings.publish_dir / settings.warehouse_path.name
+    lines.append(f"  {published_totals(published)}")
+    lines.append(f"  detail: {_relative(outcome.log_file)}")
+    dbt_log = settings.log_dir / "dbt" / f"{outcome.build.run_id}.log" if outcome.build else None
+    if dbt_log is not None and dbt_log.exists():
+        lines.append(f"  dbt output: {_relative(dbt_log)}")
+    if not outcome.success:
+        lines.append(
+            "  what to do: python -m pipelines.cli landing status   (then retry or discard)"
+        )
+    return "\n".join(lines)
+
+
+def _relative(path) -> str:
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
 
 
 def landing(argv: list[str]) -> int:
@@ -151,8 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["run", "prepare", "summary", "data-docs", "landing"])
     parser.add_argument(
         "--log-level",
-        default=os.environ.get("LT_LOG_LEVEL", "WARNING"),
-        help="run: Dagster log level printed while running (default WARNING)",
+        default=os.environ.get("LT_LOG_LEVEL", "ERROR"),
+        help="run: Dagster log level printed while running (default ERROR; every event is in "
+        "the run log file anyway)",
     )
     parser.add_argument(
         "--no-sample",
@@ -170,23 +223,27 @@ def main(argv: list[str] | None = None) -> int:
 
         return quality_report()
     if args.command == "run":
-        prepare()
+        from .progress import Display
+
+        display = Display()
+        with display.step("prepare dbt project"):
+            prepare()
         if not args.no_sample:
-            copied = copy_sample_files(settings)
-            if copied:
-                print(f"copied sample files into {settings.landing_dir}: {', '.join(copied)}")
-            if copy_literature_sample(settings):
-                print(f"copied demo literature pages into {settings.literature_raw_dir}")
-        ok = run_pipeline(settings, args.log_level.upper())
-    else:
-        ok = True
+            with display.step("deliver bundled sample") as step:
+                copied = copy_sample_files(settings)
+                literature = copy_literature_sample(settings)
+                step.detail = (
+                    f"{len(copied)} programme-records file(s)" if copied else "already delivered"
+                ) + (", demo literature pages" if literature else "")
+        ok = run_pipeline(settings, display, args.log_level.upper())
+        verdict = "finished" if ok else "finished, NEEDS ATTENTION"
+        print(f"pipeline {verdict} in {time.perf_counter() - started:.1f}s")
+        return 0 if ok else 1
     from .summary import summarise
 
     published = settings.publish_dir / settings.warehouse_path.name
     print(summarise(published if published.exists() else settings.warehouse_path))
-    if args.command == "run":
-        print(f"pipeline {'finished' if ok else 'FAILED'} in {time.perf_counter() - started:.1f}s")
-    return 0 if ok else 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions.merge(
         programme_records_defs(settings.sensor_interval_seconds),
         literature_defs(),
-        warehouse_defs(),
+        warehouse_defs(settings.automation_interval_seconds),
         dg.Definitions(
             resources=build_resources(settings),
             # Steps of a run share one process: DuckDB work is serialised by the pool anyway,

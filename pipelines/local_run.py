@@ -1,19 +1,25 @@
 """Drive the pipeline in-process through the real sensor, jobs and checks: what `make run` does,
 and what the end-to-end tests exercise. Runs are recorded in the given Dagster instance."""
 
+import io
+import logging
 import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 
 from .programme_records.partitions import programme_record_files
 from .programme_records.sensor import FILE_NAME_TAG, evaluate_landing
+from .progress import Display
+from .warehouse.build_inputs import BuildPlan, plan_build
 
 LANDING_SENSOR = "programme_records_landing_sensor"
 LAUNCHED_BY_TAG = "learning_teams/launched_by"
 PID_TAG = "learning_teams/pid"
 CURSOR_FILE = ".local_run_cursor.json"
+PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
 
 
 def _local_tags() -> dict[str, str]:
@@ -59,6 +65,19 @@ class FileOutcome:
     ok: bool
     status: str | None = None
     error: str | None = None
+    rows_loaded: int | None = None
+    rows_quarantined: int | None = None
+    top_reasons: str | None = None
+
+    def describe(self) -> str:
+        if not self.ok:
+            return f"NEEDS ATTENTION: {self.error}"
+        counts = ""
+        if self.rows_loaded is not None:
+            counts = f": {self.rows_loaded} rows"
+            if self.rows_quarantined:
+                counts += f", {self.rows_quarantined} quarantined ({self.top_reasons})"
+        return f"{(self.status or 'ok').replace('_', ' ')}{counts}"
 
 
 @dataclass
@@ -67,6 +86,9 @@ class PipelineOutcome:
     skip_reason: str | None = None
     released_runs: list[str] = field(default_factory=list)
     build: dg.ExecuteInProcessResult | None = None
+    build_plan: BuildPlan | None = None
+    log_file: Path | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def failed_checks(self) -> list[str]:
@@ -83,12 +105,17 @@ class PipelineOutcome:
         return [o for o in self.ingested.values() if not o.ok]
 
     @property
+    def needs_attention(self) -> list[FileOutcome]:
+        """Files that failed, or whose every row was rejected."""
+        return [o for o in self.ingested.values() if not o.ok or o.status == "rejected"]
+
+    @property
     def build_ok(self) -> bool:
         return self.build is None or (self.build.success and not self.failed_checks)
 
     @property
     def success(self) -> bool:
-        return not self.failed_files and self.build_ok
+        return not self.needs_attention and self.build_ok
 
 
 def _cursor_path(defs: dg.Definitions) -> Path:
@@ -145,46 +172,122 @@ def record_entries(defs: dg.Definitions, instance: dg.DagsterInstance, log_level
 
 
 def build(
-    defs: dg.Definitions, instance: dg.DagsterInstance, log_level: str = "INFO"
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    log_level: str = "INFO",
+    asset_keys: list[dg.AssetKey] | None = None,
 ) -> dg.ExecuteInProcessResult:
+    """Run build_warehouse: everything, or only `asset_keys` (a partial build)."""
     return defs.resolve_job_def("build_warehouse").execute_in_process(
         run_config=_run_config(log_level),
         instance=instance,
         tags=_local_tags(),
         raise_on_error=False,
+        asset_selection=asset_keys or None,
     )
+
+
+def plan_next_build(defs: dg.Definitions) -> BuildPlan:
+    """What the warehouse build has to do now: nothing, the part downstream of the raw tables
+    that changed, or everything (see pipelines/warehouse/build_inputs.py)."""
+    from .warehouse.dbt_assets import warehouse_dbt_assets
+
+    warehouse = defs.resources["warehouse"]
+    published = Path(warehouse.publish_dir) / warehouse.live_path.name
+    return plan_build(
+        warehouse.live_path,
+        published,
+        warehouse_dbt_assets.asset_deps,
+        downstream_extra=[PUBLISHED_KEY],
+    )
+
+
+def _file_outcome(request: dg.RunRequest, run: dg.ExecuteInProcessResult, instance) -> FileOutcome:
+    status = instance.get_run_by_id(run.run_id).tags.get("learning_teams/outcome")
+    outcome = FileOutcome(
+        file=request.tags.get(FILE_NAME_TAG, request.partition_key),
+        ok=run.success,
+        status=status,
+        error=None if run.success else _failure_message(run),
+    )
+    for event in run.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
+        name = materialization.asset_key.path[-1]
+        if name == "programme_records":
+            outcome.rows_loaded = metadata.get("dagster/row_count")
+        elif name == "programme_records_quarantine":
+            outcome.rows_quarantined = metadata.get("dagster/row_count")
+            outcome.top_reasons = metadata.get("top_reasons")
+    return outcome
+
+
+def write_run_log(instance: dg.DagsterInstance, run_ids: list[str], log_file: Path) -> None:
+    """Every Dagster event of the given runs, one line each: the detail behind the short
+    progress display."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("a", encoding="utf-8") as out:
+        for run_id in run_ids:
+            for entry in instance.all_logs(run_id):
+                when = datetime.fromtimestamp(entry.timestamp, UTC).isoformat(timespec="seconds")
+                level = logging.getLevelName(entry.level)
+                step = entry.step_key or "-"
+                event = entry.dagster_event
+                message = entry.message or (event.message if event else "")
+                out.write(f"{when} {level:<7} {entry.job_name} {run_id[:8]} {step} {message}\n")
 
 
 def run_pipeline(
-    defs: dg.Definitions, instance: dg.DagsterInstance, log_level: str = "INFO"
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    log_level: str = "INFO",
+    display: Display | None = None,
 ) -> PipelineOutcome:
-    """Sensor tick -> one ingest run per new (or retried) file -> landing journal -> one
-    build_warehouse run (candidate build, checks, promote and publish only if all passed)."""
+    """Sensor tick -> one ingest run per new (or retried) file -> landing journal -> literature
+    pages -> the warehouse build the inputs call for (none, partial or full: candidate build,
+    checks, promote and publish only if all passed)."""
+    display = display or Display(io.StringIO())
     outcome = PipelineOutcome(released_runs=release_orphaned_runs(instance))
-    tick = tick_landing_sensor(defs, instance)
-    for request in tick.run_requests or []:
-        if request.job_name != "ingest_programme_records":
-            continue
-        run = ingest(defs, instance, request, log_level)
-        status = instance.get_run_by_id(run.run_id).tags.get("learning_teams/outcome")
-        outcome.ingested[request.partition_key] = FileOutcome(
-            file=request.tags.get(FILE_NAME_TAG, request.partition_key),
-            ok=run.success,
-            status=status,
-            error=None if run.success else _failure_message(run),
-        )
-    if not tick.run_requests:
+    run_ids: list[str] = []
+    with display.step("landing folder") as step:
+        tick = tick_landing_sensor(defs, instance)
+        requests = [r for r in tick.run_requests or [] if r.job_name == "ingest_programme_records"]
+        step.detail = f"{len(requests)} file(s) to load" if requests else "nothing new"
+    if not requests:
         outcome.skip_reason = tick.skip_reason.skip_message if tick.skip_reason else None
-    record_entries(defs, instance, log_level)
-    literature = defs.resolve_job_def("load_literature").execute_in_process(
-        run_config=_run_config(log_level),
-        instance=instance,
-        tags=_local_tags(),
-        raise_on_error=False,
-    )
+    for request in requests:
+        label = f"ingest {request.tags.get(FILE_NAME_TAG, request.partition_key)}"
+        with display.step(label) as step:
+            run = ingest(defs, instance, request, log_level)
+            run_ids.append(run.run_id)
+            file_outcome = _file_outcome(request, run, instance)
+            outcome.ingested[request.partition_key] = file_outcome
+            step.detail = file_outcome.describe()
+    with display.step("landing journal"):
+        run_ids.append(record_entries(defs, instance, log_level).run_id)
+    with display.step("literature pages") as step:
+        literature = defs.resolve_job_def("load_literature").execute_in_process(
+            run_config=_run_config(log_level),
+            instance=instance,
+            tags=_local_tags(),
+            raise_on_error=False,
+        )
+        run_ids.append(literature.run_id)
+        step.detail = "ok" if literature.success else "NEEDS ATTENTION"
     if not literature.success:
         outcome.ingested["literature"] = FileOutcome(
             file="literature pages", ok=False, error=_failure_message(literature)
         )
-    outcome.build = build(defs, instance, log_level)
+    outcome.build_plan = plan = plan_next_build(defs)
+    if plan.kind == "none":
+        display.line(f"[{display._elapsed()}] build: {plan.reason}; dbt not run")
+    else:
+        scope = "full" if plan.kind == "full" else f"{len(plan.asset_keys)} assets"
+        with display.step(f"build ({scope}: {plan.reason})") as step:
+            outcome.build = build(defs, instance, log_level, plan.asset_keys or None)
+            run_ids.append(outcome.build.run_id)
+            step.detail = "ok" if outcome.build_ok else "FAILED"
+    log_dir = Path(defs.resources["warehouse"].log_path)
+    outcome.log_file = log_dir / f"run_{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
+    write_run_log(instance, run_ids, outcome.log_file)
     return outcome

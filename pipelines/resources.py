@@ -18,6 +18,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             database_path=str(settings.warehouse_path),
             publish_dir=str(settings.publish_dir),
             builds_dir=str(settings.builds_dir),
+            log_dir=str(settings.log_dir),
             lock_wait_seconds=settings.lock_wait_seconds,
         ),
         "landing": LandingResource(

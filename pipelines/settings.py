@@ -41,9 +41,11 @@ class Settings:
     publish_dir: Path
     builds_dir: Path
     sensor_interval_seconds: int
+    automation_interval_seconds: int
     landing_settle_seconds: float
     lock_wait_seconds: float
     literature_raw_dir: Path
+    log_dir: Path
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,8 +62,10 @@ class Settings:
             archive_dir=_path("LT_ARCHIVE_DIR", "warehouse/archive/programme_records"),
             publish_dir=_path("LT_PUBLISH_DIR", "warehouse/published"),
             builds_dir=_path("LT_BUILDS_DIR", "warehouse/builds"),
-            sensor_interval_seconds=int(os.environ.get("LT_SENSOR_INTERVAL_SECONDS", "30")),
+            sensor_interval_seconds=int(os.environ.get("LT_SENSOR_INTERVAL_SECONDS", "5")),
+            automation_interval_seconds=int(os.environ.get("LT_AUTOMATION_INTERVAL_SECONDS", "5")),
             landing_settle_seconds=float(os.environ.get("LT_LANDING_SETTLE_SECONDS", "2")),
             lock_wait_seconds=float(os.environ.get("LT_LOCK_WAIT_SECONDS", "300")),
             literature_raw_dir=_path("LT_LITERATURE_RAW_DIR", "warehouse/raw/literature"),
+            log_dir=_path("LT_LOG_DIR", "warehouse/logs"),
         )

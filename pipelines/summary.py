@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
+from sources.programme_records.archive import journal_path
 from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE
 
 from .warehouse.lock import WarehouseLocked, connect_waiting
@@ -53,3 +56,45 @@ def summarise(warehouse_path: Path) -> str:
         return "\n".join(lines)
     finally:
         con.close()
+
+
+def landing_notes(archive_dir: Path, since: datetime) -> list[str]:
+    """What the landing step did not load, seen since `since`: duplicates (of which delivery)
+    and entries ignored or rejected (with the reason), from the landing journal."""
+    journal = journal_path(archive_dir)
+    if not journal.is_file():
+        return []
+    notes = []
+    with journal.open(encoding="utf-8") as lines:
+        for line in lines:
+            entry = json.loads(line)
+            if datetime.fromisoformat(entry["seen_at"]) < since:
+                continue
+            if entry["outcome"] == "duplicate":
+                notes.append(
+                    f"duplicate {entry['entry_path']}: same bytes as {entry['duplicate_of']}"
+                )
+            elif entry["outcome"] in ("ignored", "rejected"):
+                notes.append(f"{entry['outcome']} {entry['entry_path']}: {entry['reason']}")
+    return notes
+
+
+def published_totals(published: Path) -> str:
+    """One line: how many marts and rows the published copy holds, and where it is."""
+    if not published.exists():
+        return f"published: nothing yet ({published} does not exist)"
+    try:
+        con = connect_waiting(published, read_only=True, wait_seconds=10)
+    except (WarehouseLocked, duckdb.Error) as exc:
+        return f"published: {published} could not be read: {exc}"
+    try:
+        marts = [
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'"
+            ).fetchall()
+        ]
+        rows = sum(con.execute(f"SELECT count(*) FROM marts.{m}").fetchone()[0] for m in marts)
+    finally:
+        con.close()
+    return f"published: {len(marts)} marts, {rows:,} rows in {published} (+ parquet/)"

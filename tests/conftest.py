@@ -36,6 +36,9 @@ def settings(tmp_path, monkeypatch):
         "LT_LANDING_DIR": str(tmp_path / "landing"),
         "LT_ARCHIVE_DIR": str(warehouse_dir / "archive"),
         "LT_PUBLISH_DIR": str(warehouse_dir / "published"),
+        "LT_BUILDS_DIR": str(warehouse_dir / "builds"),
+        "LT_LOG_DIR": str(warehouse_dir / "logs"),
+        "LT_LITERATURE_RAW_DIR": str(warehouse_dir / "raw" / "literature"),
         "LT_LANDING_SETTLE_SECONDS": "0",
     }
     for key, value in values.items():

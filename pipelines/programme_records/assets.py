@@ -132,8 +132,8 @@ def raw_programme_records(
     context.log.info(result.summary())
     for notice in result.notices:
         context.log.info(f"{delivery.entry_path}: {notice}")
+    reasons = ", ".join(f"{n} × {r}" for r, n in list(result.reason_counts().items())[:5])
     if result.rows_quarantined:
-        reasons = ", ".join(f"{n} × {r}" for r, n in list(result.reason_counts().items())[:5])
         context.log.warning(
             f"{delivery.entry_path}: {result.rows_quarantined} row(s) quarantined ({reasons}); "
             "all rows and reasons are in raw.programme_records_quarantine"
@@ -162,6 +162,7 @@ def raw_programme_records(
         metadata={
             **common,
             "dagster/row_count": result.rows_quarantined,
+            "top_reasons": reasons or "none",
             "quarantined": dg.MetadataValue.md(quarantine_summary(result)),
         },
     )

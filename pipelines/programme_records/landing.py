@@ -14,7 +14,8 @@ RAW_ENTRIES = dg.AssetKey(["raw", "landing_entries"])
 landing_folder = dg.AssetSpec(
     LANDING,
     description="The folder organisations deliver programme-records files into "
-    "(LT_LANDING_DIR/<organisation>/<file>); watched by programme_records_landing_sensor.",
+    "(`LT_LANDING_DIR/<organisation>/<file>`); watched by programme_records_landing_sensor. "
+    "A delivered file is moved out once archived.",
     group_name="landing",
     kinds={"folder"},
 )

@@ -22,11 +22,13 @@ WAREHOUSE_CONDITION = (
     & NO_FAILED_BLOCKING_CHECK_UPSTREAM
 )
 
-automation_sensor = dg.AutomationConditionSensorDefinition(
-    "warehouse_automation_sensor",
-    target=dg.AssetSelection.all(),
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=30,
-    description="Evaluates the automation conditions: rebuilds the dbt models, checks and the "
-    "published copy after new raw data lands.",
-)
+
+def build_automation_sensor(interval_seconds: int) -> dg.AutomationConditionSensorDefinition:
+    return dg.AutomationConditionSensorDefinition(
+        "warehouse_automation_sensor",
+        target=dg.AssetSelection.all(),
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        minimum_interval_seconds=interval_seconds,
+        description="Evaluates the automation conditions: rebuilds the dbt models downstream of "
+        "new raw data, their checks and the published copy.",
+    )

@@ -12,11 +12,41 @@ import os
 import shutil
 from pathlib import Path
 
+from ..settings import WAREHOUSE_FILE_NAME
 from .raw_schemas import ensure_raw_schemas
 from .resource import WarehouseResource
 
 SOURCE_SCHEMAS = ("raw",)
 """Schemas written by ingest steps, never by dbt: taken from the live file at promotion."""
+
+ACTIVE = "active"
+"""`<builds>/active` links to the folder of the candidate dbt is building."""
+
+
+def dbt_database_path(builds_dir: Path, file_name: str) -> Path:
+    """The one path dbt is ever given: `<builds>/active/<file>`. dbt re-parses the whole project
+    when the profile (its path included) changes, so a path per candidate would cost a full
+    parse on every build; `activate` points the link at the candidate instead."""
+    return builds_dir / ACTIVE / file_name
+
+
+def dbt_env(builds_dir) -> dict[str, str]:
+    """The environment every dbt command of a build gets (parse included, so partial parsing
+    holds): the constant candidate path and telemetry off."""
+    return {
+        "LT_WAREHOUSE_PATH": str(dbt_database_path(Path(builds_dir), WAREHOUSE_FILE_NAME)),
+        "DO_NOT_TRACK": "1",
+    }
+
+
+def activate(candidate: Path) -> Path:
+    """Point `<builds>/active` at this candidate's folder (atomically); return dbt's path."""
+    link = candidate.parent.parent / ACTIVE
+    tmp = link.with_name(f".{ACTIVE}.{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    os.symlink(candidate.parent.name, tmp)
+    os.replace(tmp, link)
+    return link / candidate.name
 
 
 def _clean_old_candidates(context, warehouse: WarehouseResource, keep: Path) -> None:
@@ -24,7 +54,7 @@ def _clean_old_candidates(context, warehouse: WarehouseResource, keep: Path) -> 
     if not builds.is_dir():
         return
     for folder in builds.iterdir():
-        if folder == keep.parent or not folder.is_dir():
+        if folder == keep.parent or folder.is_symlink() or not folder.is_dir():
             continue
         run = context.instance.get_run_by_id(folder.name)
         if run is None or run.is_finished:

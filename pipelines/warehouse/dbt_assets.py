@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from typing import Any
 
 import dagster as dg
@@ -14,15 +14,55 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from ..settings import DBT_PROJECT_DIR
+from .. import progress
+from ..settings import DBT_PROJECT_DIR, Settings
 from .automation import WAREHOUSE_CONDITION
-from .candidate import prepare_candidate
+from .build_inputs import (
+    PROJECT_INPUT,
+    covered_inputs,
+    project_files,
+    project_fingerprint,
+    raw_fingerprints,
+    record_inputs,
+)
+from .candidate import activate, dbt_env, prepare_candidate
 from .resource import WAREHOUSE_POOL, WarehouseResource
+from .table_metadata import with_table_metadata
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+
+
+def _manifest_is_stale(project: DbtProject) -> bool:
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(f.stat().st_mtime > built for f in project_files(project.project_dir))
+
+
+@contextmanager
+def _env(**values: str):
+    """Set environment variables for the dbt subprocess (it inherits os.environ)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 # Under `dagster dev` the manifest is rebuilt on load; elsewhere `pipelines.cli prepare` (run by
 # `make run`/`make ui`) or the test session builds it. dbt never runs at import otherwise.
-dbt_project.prepare_if_dev()
+# Only when a project file is newer than the manifest: every run `dagster dev` launches imports
+# these definitions again, and a parse per run would sit on the path from a dropped file to the
+# marts.
+if _manifest_is_stale(dbt_project):
+    with _env(**dbt_env(Settings.from_env().builds_dir)):
+        dbt_project.prepare_if_dev()
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -45,19 +85,17 @@ translator = WarehouseTranslator(
 )
 
 
-@contextmanager
-def _env(**values: str):
-    """Set environment variables for the dbt subprocess (it inherits os.environ)."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def _record_build_inputs(context: dg.AssetExecutionContext, candidate) -> list[str]:
+    """Record in the candidate the fingerprints of the inputs this build brings up to date."""
+    import duckdb
+
+    selected = set(context.selected_asset_keys)
+    with duckdb.connect(str(candidate)) as con:
+        now = raw_fingerprints(con)
+        covered = covered_inputs(warehouse_dbt_assets.asset_deps, selected, now)
+        now[PROJECT_INPUT] = project_fingerprint()
+        record_inputs(con, {name: now[name] for name in covered})
+    return covered
 
 
 @dbt_assets(
@@ -71,7 +109,35 @@ def warehouse_dbt_assets(
 ):
     """`dbt build` of the selected seeds, models and their tests (one thread) into this run's
     candidate: a copy of the live file. The live file changes only when the publish step
-    promotes the candidate, after every blocking check passed."""
+    promotes the candidate, after every blocking check passed.
+
+    dbt's per-node output goes to `<log dir>/dbt/<run id>.log`. Test results are yielded as they
+    come; materialisations when dbt has finished (DuckDB lets no other connection in while dbt
+    writes), each with its relation's row count and column types read from the candidate."""
     candidate = prepare_candidate(context, warehouse)
-    with _env(LT_WAREHOUSE_PATH=str(candidate), DO_NOT_TRACK="1"):
-        yield from dbt.cli(["build"], context=context).stream()
+    _record_build_inputs(context, candidate)
+    activate(candidate)
+    log_file = warehouse.log_path / "dbt" / f"{context.run_id}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
+    events = []
+    with (
+        _env(**dbt_env(candidate.parent.parent)),
+        log_file.open("a", encoding="utf-8") as log,
+        redirect_stdout(log),
+    ):
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        for done, event in enumerate(invocation.stream(), start=1):
+            progress.advance(done, total, "dbt nodes")
+            if isinstance(event, dg.Output | dg.AssetMaterialization):
+                events.append(event)  # enriched below, once dbt has let go of the file
+            else:
+                yield event
+    context.log.info(f"dbt output: {log_file}")
+    yield from with_table_metadata(context, events, candidate)
+    error = invocation.get_error()
+    if error is not None:
+        raise dg.Failure(
+            description=f"dbt build failed: {error}",
+            metadata={"dbt_log": dg.MetadataValue.path(str(log_file))},
+        )

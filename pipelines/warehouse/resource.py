@@ -9,12 +9,19 @@ from pathlib import Path
 import dagster as dg
 import duckdb  # noqa: F401 - the connection type in signatures
 
+from .. import progress
 from .lock import connect_waiting
 
 # Every asset and check that opens the warehouse file runs in this pool. The instance's
 # dagster.yaml gives every pool a limit of 1: DuckDB allows one writing process at a time,
 # and a reader fails on the lock while another process writes.
 WAREHOUSE_POOL = "duckdb_warehouse"
+
+
+def _on_wait(message: str, log) -> None:
+    if log is not None:
+        log.warning(message)
+    progress.notify(message)
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -25,7 +32,13 @@ class WarehouseResource(dg.ConfigurableResource):
     database_path: str
     publish_dir: str
     builds_dir: str = ""
+    log_dir: str = ""
     lock_wait_seconds: float = 300.0
+
+    @property
+    def log_path(self) -> Path:
+        """Where detailed logs go (dbt's per-node output, one file per run)."""
+        return Path(self.log_dir) if self.log_dir else self.live_path.parent / "logs"
 
     @property
     def live_path(self) -> Path:
@@ -53,7 +66,7 @@ class WarehouseResource(dg.ConfigurableResource):
             path,
             read_only=read_only,
             wait_seconds=self.lock_wait_seconds,
-            on_wait=(lambda message, _pause: log.warning(message)) if log else None,
+            on_wait=lambda message, _pause: _on_wait(message, log),
         )
         try:
             yield con

@@ -77,8 +77,49 @@ def _classify_file(name: str) -> tuple[str, str | None]:
     return TO_LOAD, None
 
 
-def scan_landing(landing_dir: Path, settle_seconds: float = 0.0) -> list[LandingEntry]:
-    """Every entry in the landing folder and its organisation folders, classified.
+def identity_of(info: os.stat_result) -> str:
+    """The identity (type, size, mtime) of an entry from its lstat result."""
+    if stat.S_ISLNK(info.st_mode):
+        kind = "link"
+    elif stat.S_ISDIR(info.st_mode):
+        kind = "directory"
+    elif stat.S_ISREG(info.st_mode):
+        kind = "file"
+    else:
+        kind = "other"
+    return f"{kind}:{info.st_size if kind == 'file' else None}:{info.st_mtime_ns}"
+
+
+def entry_identities(landing_dir: Path) -> dict[str, str]:
+    """`{entry path: identity}` for every entry `scan_landing` would report, from one stat each
+    and nothing else: the cheap pass a sensor tick compares with its cursor, so only new or
+    changed entries are classified and read."""
+    found: dict[str, str] = {}
+    if not landing_dir.is_dir():
+        return found
+    with os.scandir(landing_dir) as top:
+        for item in top:
+            name = item.name
+            if (
+                item.is_dir(follow_symlinks=False)
+                and not name.startswith(HIDDEN_PREFIXES)
+                and ORGANISATION_PATTERN.fullmatch(name)
+            ):
+                with os.scandir(item.path) as entries:
+                    for inner in entries:
+                        found[f"{name}/{inner.name}"] = identity_of(
+                            inner.stat(follow_symlinks=False)
+                        )
+            else:
+                found[name] = identity_of(item.stat(follow_symlinks=False))
+    return found
+
+
+def scan_landing(
+    landing_dir: Path, settle_seconds: float = 0.0, only: set[str] | None = None
+) -> list[LandingEntry]:
+    """Every entry in the landing folder and its organisation folders, classified (or only the
+    entries whose paths are in `only`).
 
     Files changed within the last `settle_seconds` are left for a later scan (still being
     copied in). Links are never followed: a link is an entry with a reason, wherever it points.
@@ -95,6 +136,13 @@ def scan_landing(landing_dir: Path, settle_seconds: float = 0.0) -> list[Landing
     with os.scandir(landing_dir) as top:
         for item in sorted(top, key=lambda e: e.name):
             name = item.name
+            is_organisation = (
+                item.is_dir(follow_symlinks=False)
+                and not name.startswith(HIDDEN_PREFIXES)
+                and ORGANISATION_PATTERN.fullmatch(name) is not None
+            )
+            if only is not None and not is_organisation and name not in only:
+                continue
             if item.is_symlink():
                 add(item, name, None, IGNORED, "symbolic link; links are not followed")
             elif item.is_dir(follow_symlinks=False):
@@ -110,7 +158,7 @@ def scan_landing(landing_dir: Path, settle_seconds: float = 0.0) -> list[Landing
                         "'_' or '-'); its contents are not read",
                     )
                 else:
-                    found.extend(_scan_organisation(landing_dir / name, name, settled_before))
+                    found.extend(_scan_organisation(landing_dir / name, name, settled_before, only))
             elif item.is_file(follow_symlinks=False):
                 if item.stat(follow_symlinks=False).st_mtime_ns > settled_before:
                     continue
@@ -127,10 +175,14 @@ def scan_landing(landing_dir: Path, settle_seconds: float = 0.0) -> list[Landing
     return found
 
 
-def _scan_organisation(folder: Path, organisation: str, settled_before: float):
+def _scan_organisation(
+    folder: Path, organisation: str, settled_before: float, only: set[str] | None = None
+):
     with os.scandir(folder) as entries:
         for item in sorted(entries, key=lambda e: e.name):
             relative = f"{organisation}/{item.name}"
+            if only is not None and relative not in only:
+                continue
             kind, size, mtime = _entry(item, relative, organisation)
             if kind == "link":
                 outcome, reason = IGNORED, "symbolic link; links are not followed"

@@ -148,3 +148,13 @@ def test_jobs_and_sensors_are_defined(defs):
     assert defs.resolve_job_def("build_warehouse")
     assert defs.resolve_sensor_def("programme_records_landing_sensor")
     assert defs.resolve_sensor_def("warehouse_automation_sensor")
+
+
+def test_descriptions_render_as_written(defs):
+    """The UI renders descriptions as Markdown: a `<placeholder>` outside backticks would be
+    read as an HTML tag and vanish."""
+    import re
+
+    for spec in defs.resolve_all_asset_specs():
+        prose = re.sub(r"`[^`]*`", "", spec.description or "")
+        assert not re.search(r"<[A-Za-z/][^>]*>", prose), spec.key.to_user_string()

@@ -41,9 +41,11 @@ def built(tmp_path_factory):
         publish_dir=root / "published",
         builds_dir=root / "builds",
         sensor_interval_seconds=30,
+        automation_interval_seconds=30,
         landing_settle_seconds=0,
         lock_wait_seconds=5,
         literature_raw_dir=root / "literature",
+        log_dir=root / "logs",
     )
     settings.publish_dir.mkdir()
     published = settings.publish_dir / "learning_teams.duckdb"

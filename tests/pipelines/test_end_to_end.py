@@ -29,6 +29,9 @@ def env(tmp_path_factory):
             "LT_LANDING_DIR": str(root / "landing"),
             "LT_ARCHIVE_DIR": str(root / "warehouse" / "archive"),
             "LT_PUBLISH_DIR": str(root / "warehouse" / "published"),
+            "LT_BUILDS_DIR": str(root / "warehouse" / "builds"),
+            "LT_LOG_DIR": str(root / "warehouse" / "logs"),
+            "LT_LITERATURE_RAW_DIR": str(root / "warehouse" / "raw" / "literature"),
             "LT_LANDING_SETTLE_SECONDS": "0",
         }.items():
             patch.setenv(key, value)
@@ -179,11 +182,55 @@ def test_running_again_changes_nothing(env, first_run):
     again = run_pipeline(defs, instance)
     assert again.ingested == {} and again.skip_reason  # same files: no new runs
     assert again.success
+    assert again.build_plan.kind == "none" and again.build is None  # no dbt work at all
     partition = instance.get_dynamic_partitions("programme_record_files")[0]
     rerun = ingest(defs, instance, dg.RunRequest(partition_key=partition, tags={}))
     assert rerun.success
     build(defs, instance)
     assert {t: fingerprint(settings, t) for t in tables} == before
+
+
+def test_dbt_assets_show_row_counts_and_column_types(first_run):
+    events = {
+        e.asset_key: e.step_materialization_data.materialization.metadata
+        for e in first_run.build.get_asset_materialization_events()
+    }
+    metadata = events[dg.AssetKey(["marts", "dim_programme"])]
+    assert metadata["dagster/row_count"].value == 42
+    columns = {c.name: c for c in metadata["dagster/column_schema"].value.columns}
+    assert columns["programme_ref"].type == "VARCHAR"
+    assert columns["programme_ref"].description  # the YAML docs are kept
+    staging = events[dg.AssetKey(["staging", "stg_programme_records__programme_records"])]
+    assert staging["dagster/row_count"].value > 0  # views too
+
+
+def test_a_new_file_rebuilds_only_what_depends_on_it(env, first_run):
+    """A one-record file from a new organisation: only the programme-records part of the dbt
+    project is rebuilt (not the literature models), and the programme is published."""
+    settings, defs, instance, _ = env
+    source = (SAMPLE_DIR / "uk_partnerships_2002.csv").read_text(encoding="utf-8").splitlines()
+    record = next(line for line in source if line.startswith("GBR-BEDS-SIP,"))
+    folder = settings.landing_dir / "new-partner"
+    folder.mkdir()
+    (folder / "one_record.csv").write_text(
+        source[0] + "\n" + record.replace("GBR-BEDS-SIP,", "GBR-NEW-0001,", 1) + "\n",
+        encoding="utf-8",
+    )
+    outcome = run_pipeline(defs, instance)
+    assert outcome.success, outcome
+    plan = outcome.build_plan
+    assert plan.kind == "partial" and "programme_records" in plan.changed
+    rebuilt = {e.asset_key for e in outcome.build.get_asset_materialization_events()}
+    assert dg.AssetKey(["marts", "dim_programme"]) in rebuilt and PUBLISHED in rebuilt
+    assert dg.AssetKey(["marts", "dim_publication"]) not in rebuilt
+    published = duckdb.connect(str(settings.publish_dir / "learning_teams.duckdb"), read_only=True)
+    try:
+        assert published.execute(
+            "SELECT count(*) FROM marts.dim_programme WHERE programme_ref = 'GBR-NEW-0001'"
+        ).fetchone() == (1,)
+    finally:
+        published.close()
+    assert run_pipeline(defs, instance).build_plan.kind == "none"
 
 
 def test_new_file_triggers_downstream_automation_and_history(env, first_run):

@@ -12,7 +12,7 @@ from pipelines.local_run import ingest, tick_landing_sensor
 from pipelines.programme_records.partitions import programme_record_files
 from pipelines.programme_records.sensor import retry_delay
 from sources.programme_records.archive import find_delivery, read_journal, sha256_of
-from tests.conftest import drop_sample_files
+from tests.conftest import SAMPLE_DIR, drop_sample_files
 
 INGEST = "ingest_programme_records"
 
@@ -40,13 +40,16 @@ def test_new_file_requests_one_run_keyed_by_organisation_file_and_hash(defs, ins
     (path,) = drop_sample_files(settings.landing_dir, "uk_partnerships_2002.csv")
     result = tick_landing_sensor(defs, instance)
     (request,) = ingest_requests(result)
-    key = f"learning-teams-sample/uk_partnerships_2002.csv@{sha256_of(path)[:12]}"
+    digest = sha256_of(SAMPLE_DIR / "uk_partnerships_2002.csv")
+    key = f"learning-teams-sample/uk_partnerships_2002.csv@{digest[:12]}"
     assert request.partition_key == key
     assert request.run_key == f"{key}:1"
     assert instance.get_dynamic_partitions(programme_record_files.name) == [key]
     assert {r.job_name for r in result.run_requests} == {INGEST, "record_landing_entries"}
     delivery = find_delivery(settings.archive_dir, key)
-    assert delivery.archived_file(settings.archive_dir).read_bytes() == path.read_bytes()
+    original = (SAMPLE_DIR / "uk_partnerships_2002.csv").read_bytes()
+    assert delivery.archived_file(settings.archive_dir).read_bytes() == original
+    assert not path.exists()  # moved out of landing: the archive holds it
     assert journal(settings)["learning-teams-sample/uk_partnerships_2002.csv"]["outcome"] == (
         "to_load"
     )
@@ -54,15 +57,22 @@ def test_new_file_requests_one_run_keyed_by_organisation_file_and_hash(defs, ins
 
 def test_same_bytes_again_are_a_recorded_duplicate(defs, instance, settings):
     (path,) = drop_sample_files(settings.landing_dir, "ghana_and_partners.json")
+    path_key = "learning-teams-sample/ghana_and_partners.json"
     (request,) = ingest_requests(tick_landing_sensor(defs, instance))
     assert ingest(defs, instance, request).success
     assert ingest_requests(tick_landing_sensor(defs, instance)) == []
-    (path.parent / "copy_of_ghana.json").write_bytes(path.read_bytes())
+    original = (SAMPLE_DIR / "ghana_and_partners.json").read_bytes()
+    (path.parent / "copy_of_ghana.json").write_bytes(original)
     assert ingest_requests(tick_landing_sensor(defs, instance)) == []
     duplicate = journal(settings)["learning-teams-sample/copy_of_ghana.json"]
     assert duplicate["outcome"] == "duplicate"
     assert duplicate["duplicate_of"] == "learning-teams-sample/ghana_and_partners.json"
+    path.write_bytes(original)  # the same file, same name, delivered again
+    assert ingest_requests(tick_landing_sensor(defs, instance)) == []
+    entries = [e for e in read_journal(settings.archive_dir) if e["entry_path"] == path_key]
+    assert [e["outcome"] for e in entries] == ["to_load", "duplicate"]  # journalled, not silent
     assert len(instance.get_dynamic_partitions(programme_record_files.name)) == 1
+    assert list(path.parent.iterdir()) == []  # every delivery moved out of landing
 
 
 def test_bytes_refused_for_their_name_still_load_under_a_good_name(defs, instance, settings):
@@ -86,6 +96,18 @@ def test_links_are_journalled_and_never_followed(defs, instance, settings):
     assert ingest_requests(result) == []
     assert journal(settings)["acme/group.csv"]["entry_type"] == "link"
     assert not (settings.archive_dir / "files").exists()
+
+
+def test_an_entry_that_stays_is_read_once(defs, instance, settings):
+    """Ignored entries stay in landing; the cursor keeps a tick from reading them again, and a
+    file rewritten after it was read is not removed unread."""
+    folder = settings.landing_dir / "acme"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a programme file")
+    tick_landing_sensor(defs, instance)
+    tick_landing_sensor(defs, instance)
+    assert [e["entry_path"] for e in read_journal(settings.archive_dir)] == ["acme/notes.txt"]
+    assert (folder / "notes.txt").exists()
 
 
 def test_nothing_new_is_a_skip(defs, instance, settings):

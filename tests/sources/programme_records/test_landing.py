@@ -3,7 +3,13 @@
 import os
 import time
 
-from sources.programme_records.landing import IGNORED, REJECTED, TO_LOAD, scan_landing
+from sources.programme_records.landing import (
+    IGNORED,
+    REJECTED,
+    TO_LOAD,
+    entry_identities,
+    scan_landing,
+)
 
 
 def outcomes(landing, settle=0.0):
@@ -41,6 +47,12 @@ def test_every_kind_of_entry_is_accounted_for(tmp_path):
     assert found["Bad Name"][:2] == ("directory", IGNORED)
     assert found["etc"][:2] == ("link", IGNORED)
     assert len(found) == 11
+    # The cheap pass of a sensor tick sees the same entries with the same identities ...
+    full = {e.entry_path: e.identity for e in scan_landing(tmp_path)}
+    assert entry_identities(tmp_path) == full
+    # ... and a scan of only the changed ones classifies just those.
+    only = scan_landing(tmp_path, only={"acme/records.csv", "stray.json"})
+    assert [e.entry_path for e in only] == ["acme/records.csv", "stray.json"]
 
 
 def test_a_file_still_being_written_waits(tmp_path):

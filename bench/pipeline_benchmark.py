@@ -1,0 +1,300 @@
+"""Benchmark of the pipeline around the loader: what issue 9 asks to be measured, in one table.
+
+- sensor: one landing-sensor tick over a folder that has received 10 files vs 10,000 (all seen
+  before, so the tick finds nothing new), through the real sensor code and a Dagster instance;
+- make run: the first run on a fresh warehouse, then a run with nothing new (no dbt work), then
+  a run after one new one-record file (partial build);
+- latency: with `make ui` (dagster dev) running, a one-record file dropped into landing ->
+  the programme in the published copy; 5 drops, median; where the time goes, from the runs;
+- ingest: the loader against the bare-DuckDB floor (bench/ingest_benchmark.py), unless
+  --skip-ingest.
+
+Prints a table and writes bench/results/pipeline.json. Everything runs in temporary folders.
+Run: `.venv/bin/python bench/pipeline_benchmark.py [--drops 5] [--skip-ingest] [--skip-ui]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+RESULTS = REPO / "bench" / "results" / "pipeline.json"
+SAMPLE = REPO / "sample_data" / "programme_records" / "uk_partnerships_2002.csv"
+
+
+def _env(root: Path, **extra: str) -> dict[str, str]:
+    home = root / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    wh = root / "warehouse"
+    return {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "LT_WAREHOUSE_PATH": str(wh / "learning_teams.duckdb"),
+        "LT_LANDING_DIR": str(root / "landing"),
+        "LT_ARCHIVE_DIR": str(wh / "archive"),
+        "LT_PUBLISH_DIR": str(wh / "published"),
+        "LT_BUILDS_DIR": str(wh / "builds"),
+        "LT_LOG_DIR": str(wh / "logs"),
+        "LT_LITERATURE_RAW_DIR": str(wh / "raw" / "literature"),
+        "DO_NOT_TRACK": "1",
+        **extra,
+    }
+
+
+def one_record_csv(path: Path, ref: str) -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    record = next(line for line in lines if line.startswith("GBR-BEDS-SIP,"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_text(f"{lines[0]}\n{record.replace('GBR-BEDS-SIP,', f'{ref},', 1)}\n")
+    tmp.replace(path)
+
+
+# --- sensor ---------------------------------------------------------------------------------
+
+
+def sensor_tick_seconds(files: int, repeats: int = 5) -> dict:
+    """Median seconds of a tick over a landing folder holding `files` already-seen files."""
+    import dagster as dg
+
+    from pipelines.programme_records.resources import LandingResource
+    from pipelines.programme_records.sensor import evaluate_landing
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        landing = LandingResource(
+            landing_dir=str(root / "landing"), archive_dir=str(root / "archive"), settle_seconds=0
+        )
+        for i in range(files):
+            org = root / "landing" / f"org-{i % 20:02d}"
+            org.mkdir(parents=True, exist_ok=True)
+            (org / f"file_{i:05d}.csv").write_text(f"programme_ref\nREF-{i}\n")
+        with dg.instance_for_test() as instance:
+            with dg.build_sensor_context(instance=instance) as context:
+                first = evaluate_landing(context, landing)
+            cursor = first.cursor
+            times = []
+            for _ in range(repeats):
+                with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
+                    started = time.perf_counter()
+                    result = evaluate_landing(context, landing)
+                    times.append(time.perf_counter() - started)
+                assert not result.run_requests, "a tick over seen files requested runs"
+                cursor = result.cursor
+    return {"files": files, "tick_seconds": statistics.median(times), "cursor_bytes": len(cursor)}
+
+
+# --- make run -------------------------------------------------------------------------------
+
+
+def timed_make_run(env: dict, *args: str) -> tuple[float, str, int]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - started, done.stdout + done.stderr, done.returncode
+
+
+def make_run_figures() -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        env = _env(root)
+        first, out_first, code_first = timed_make_run(env)
+        again, out_again, code_again = timed_make_run(env)
+        one_record_csv(root / "landing" / "bench-partner" / "one.csv", "GBR-BENCH-0001")
+        partial, out_partial, code_partial = timed_make_run(env, "--no-sample")
+    assert code_first == code_again == code_partial == 0, out_first + out_again + out_partial
+    assert "dbt not run" in out_again, out_again
+    return {
+        "first_run_seconds": round(first, 1),
+        "no_change_run_seconds": round(again, 1),
+        "one_new_file_run_seconds": round(partial, 1),
+        "first_run_output_lines": len(out_first.strip().splitlines()),
+        "no_change_output": out_again.strip().splitlines()[-8:],
+        "partial_build_line": next(
+            (line for line in out_partial.splitlines() if "build (" in line), ""
+        ),
+    }
+
+
+# --- latency under dagster dev --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _published_has(published: Path, ref: str) -> bool:
+    if not published.exists():
+        return False
+    try:
+        with duckdb.connect(str(published), read_only=True) as con:
+            return (
+                con.execute(
+                    "SELECT count(*) FROM marts.dim_programme WHERE programme_ref = ?", [ref]
+                ).fetchone()[0]
+                > 0
+            )
+    except duckdb.Error:
+        return False  # being replaced at this instant
+
+
+def _run_timings(home: Path) -> list[dict]:
+    """Start/end of every run the UI's daemon launched, from the instance."""
+    import dagster as dg
+
+    os.environ["DAGSTER_HOME"] = str(home)
+    with dg.DagsterInstance.get() as instance:
+        rows = []
+        for record in instance.get_run_records():
+            rows.append(
+                {
+                    "job": record.dagster_run.job_name,
+                    "created": record.create_timestamp.timestamp(),
+                    "start": record.start_time,
+                    "end": record.end_time,
+                    "status": record.dagster_run.status.value,
+                }
+            )
+    return sorted(rows, key=lambda r: r["created"])
+
+
+def latency_figures(drops: int, timeout: float = 300.0) -> dict:
+    """Drop `drops` one-record files, one at a time, with `dagster dev` running."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        env = _env(root)
+        # The first build (everything) before the clock starts: the drops measure the steady state.
+        _, out, code = timed_make_run(env)
+        assert code == 0, out
+        port = _free_port()
+        log = (root / "dagster_dev.log").open("w")
+        ui = subprocess.Popen(
+            [str(Path(sys.executable).parent / "dagster"), "dev", "--port", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        published = Path(env["LT_PUBLISH_DIR"]) / "learning_teams.duckdb"
+        results = []
+        try:
+            time.sleep(20)  # the daemon and its sensors start
+            for i in range(drops):
+                ref = f"GBR-LATENCY-{i:03d}"
+                dropped = time.time()
+                one_record_csv(root / "landing" / "latency-partner" / f"drop_{i}.csv", ref)
+                while not _published_has(published, ref):
+                    if time.time() - dropped > timeout:
+                        raise TimeoutError(f"{ref} not published after {timeout}s")
+                    time.sleep(0.25)
+                results.append({"ref": ref, "dropped": dropped, "published": time.time()})
+                time.sleep(3)
+        finally:
+            os.killpg(ui.pid, 15)
+            ui.wait(timeout=60)
+            log.close()
+        runs = _run_timings(Path(env["DAGSTER_HOME"]))
+    for drop in results:
+        drop["seconds"] = drop["published"] - drop["dropped"]
+        mine = [r for r in runs if drop["dropped"] <= r["created"] <= drop["published"]]
+        ingest = next((r for r in mine if r["job"] == "ingest_programme_records"), None)
+        build = next((r for r in mine if r["job"] != "ingest_programme_records"), None)
+        if ingest and build and ingest["start"] and build["start"]:
+            drop["to_ingest_launch"] = ingest["created"] - drop["dropped"]
+            drop["ingest_launch_to_start"] = ingest["start"] - ingest["created"]
+            drop["ingest_run"] = ingest["end"] - ingest["start"]
+            drop["to_build_launch"] = build["created"] - ingest["end"]
+            drop["build_launch_to_start"] = build["start"] - build["created"]
+            drop["build_run_to_published"] = drop["published"] - build["start"]
+    keys = [
+        "to_ingest_launch",
+        "ingest_launch_to_start",
+        "ingest_run",
+        "to_build_launch",
+        "build_launch_to_start",
+        "build_run_to_published",
+    ]
+    breakdown = {
+        k: round(statistics.median([d[k] for d in results if k in d]), 1)
+        for k in keys
+        if any(k in d for d in results)
+    }
+    return {
+        "drops": len(results),
+        "median_seconds": round(statistics.median(d["seconds"] for d in results), 1),
+        "each_seconds": [round(d["seconds"], 1) for d in results],
+        "median_breakdown_seconds": breakdown,
+    }
+
+
+# --- ingest ---------------------------------------------------------------------------------
+
+
+def ingest_figures() -> dict | None:
+    path = REPO / "bench" / "results" / "ingest.json"
+    subprocess.run([sys.executable, str(REPO / "bench" / "ingest_benchmark.py")], check=True)
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--drops", type=int, default=5)
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--skip-ui", action="store_true")
+    args = parser.parse_args()
+
+    figures: dict = {"measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    figures["sensor"] = [sensor_tick_seconds(n) for n in (10, 10_000)]
+    small, large = figures["sensor"]
+    print(f"{'sensor tick, 10 files seen':<44} {small['tick_seconds'] * 1000:8.1f} ms")
+    print(
+        f"{'sensor tick, 10,000 files seen':<44} {large['tick_seconds'] * 1000:8.1f} ms  "
+        f"({large['tick_seconds'] / small['tick_seconds']:.1f}x; cursor "
+        f"{large['cursor_bytes'] / 1e6:.1f} MB)"
+    )
+    figures["make_run"] = run = make_run_figures()
+    print(f"{'make run, fresh warehouse':<44} {run['first_run_seconds']:8.1f} s")
+    print(f"{'make run, nothing new (dbt not run)':<44} {run['no_change_run_seconds']:8.1f} s")
+    print(f"{'make run, one new one-record file':<44} {run['one_new_file_run_seconds']:8.1f} s")
+    print(f"{'make run output lines (fresh)':<44} {run['first_run_output_lines']:8d}")
+    if not args.skip_ui:
+        figures["latency"] = latency = latency_figures(args.drops)
+        print(
+            f"{'drop -> published under make ui (median)':<44} "
+            f"{latency['median_seconds']:8.1f} s  each {latency['each_seconds']}"
+        )
+        for step, seconds in latency["median_breakdown_seconds"].items():
+            print(f"  {step:<42} {seconds:8.1f} s")
+    if not args.skip_ingest:
+        figures["ingest"] = ingest_figures()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"written {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
