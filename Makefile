@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
+# The daemon logs every sensor tick at info: the UI shows runs and ticks, the terminal only problems.
+UI_LOG_LEVEL ?= warning
 DOCS_HOST ?= 127.0.0.1
 DOCS_PORT ?= 8080
 
@@ -37,7 +39,7 @@ test: $(STAMP)
 
 ui: $(STAMP)
 	$(BIN)/python -m pipelines.cli prepare
-	$(BIN)/dagster dev --host $(UI_HOST) --port $(UI_PORT)
+	$(BIN)/dagster dev --host $(UI_HOST) --port $(UI_PORT) --log-level $(UI_LOG_LEVEL)
 
 # dbt docs as one self-contained page (works offline, also opened as a file), served locally.
 docs: $(STAMP)
