@@ -7,7 +7,7 @@ import sys
 import dagster as dg
 
 from pipelines.local_run import LAUNCHED_BY_TAG, PID_TAG, release_orphaned_runs
-from pipelines.resources import WAREHOUSE_POOL
+from pipelines.warehouse.resource import WAREHOUSE_POOL
 
 
 def dead_pid() -> int:
