@@ -4,7 +4,6 @@ import dagster as dg
 
 from .jobs import load_sector_plan_catalogue
 
-
 sector_plans_daily = dg.ScheduleDefinition(
     name="sector_plans_daily",
     job=load_sector_plan_catalogue,
