@@ -9,6 +9,7 @@ import dagster as dg
 
 from .programme_records.partitions import programme_record_files
 from .programme_records.sensor import FILE_NAME_TAG, evaluate_landing
+from .sector_plans.local import run_sector_plans
 
 LANDING_SENSOR = "programme_records_landing_sensor"
 LAUNCHED_BY_TAG = "learning_teams/launched_by"
@@ -186,5 +187,6 @@ def run_pipeline(
         outcome.ingested["literature"] = FileOutcome(
             file="literature pages", ok=False, error=_failure_message(literature)
         )
+    run_sector_plans(defs, instance, log_level, tags=_local_tags(), outcome=outcome)
     outcome.build = build(defs, instance, log_level)
     return outcome

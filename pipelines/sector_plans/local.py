@@ -63,11 +63,13 @@ def run_sector_plans(
     instance: dg.DagsterInstance,
     log_level: str = "INFO",
     tags: dict[str, str] | None = None,
+    outcome=None,
     site: Path = DEMO_SITE,
 ) -> dict[str, dict]:
     """Serve the demo site, tick the sensor, run what it asks (catalogue first, then the new
     plans), tick again for the plans the catalogue just listed. Returns, per run, its key (the
-    plan key, or `catalogue`) -> {ok, status, error}."""
+    plan key, or `catalogue`) -> {ok, status, error}; with `outcome` (local_run's
+    PipelineOutcome) each run is also recorded there, so `make run` reports a failed plan."""
     outcomes: dict[str, dict] = {}
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     with serve_folder(site) as base_url:
@@ -90,9 +92,18 @@ def run_sector_plans(
                     "catalogue" if catalogue else request.tags.get(PLAN_TAG, request.partition_key)
                 )
                 status = instance.get_run_by_id(run.run_id).tags.get(OUTCOME_TAG)
+                if catalogue and run.success:
+                    status = "loaded"
                 outcomes[key] = {
                     "ok": run.success,
                     "status": status,
                     "error": None if run.success else _failure(run),
                 }
+    if outcome is not None:
+        from ..local_run import FileOutcome
+
+        for key, result in outcomes.items():
+            outcome.ingested[f"sector_plans:{key}"] = FileOutcome(
+                file=f"sector plan {key}", **result
+            )
     return outcomes
