@@ -34,9 +34,11 @@ def loaded(all_plans):
     settings, defs, instance = all_plans
     planipolis = defs.resources["planipolis"]
     tick_catalogue_sensor(instance, planipolis)
-    assert defs.resolve_job_def("load_sector_plan_catalogue").execute_in_process(
-        instance=instance
-    ).success
+    assert (
+        defs.resolve_job_def("load_sector_plan_catalogue")
+        .execute_in_process(instance=instance)
+        .success
+    )
     tick = tick_catalogue_sensor(instance, planipolis)
     runs = {}
     for request in tick.run_requests:
@@ -115,9 +117,11 @@ def test_rerunning_a_plan_changes_nothing(loaded):
     sql = "SELECT * FROM raw.sector_plan_pages ORDER BY doc_id, page_no"
     before = [row[:-1] for row in query(settings, sql)]  # all but _extracted_at
     key = "GHA/education-strategic-plan-2018-2030-6512"
-    assert defs.resolve_job_def("load_sector_plan").execute_in_process(
-        instance=instance, partition_key=key
-    ).success
+    assert (
+        defs.resolve_job_def("load_sector_plan")
+        .execute_in_process(instance=instance, partition_key=key)
+        .success
+    )
     assert [row[:-1] for row in query(settings, sql)] == before
 
 
