@@ -79,9 +79,12 @@ class Settings:
             landing_settle_seconds=float(os.environ.get("LT_LANDING_SETTLE_SECONDS", "2")),
             lock_wait_seconds=float(os.environ.get("LT_LOCK_WAIT_SECONDS", "300")),
             literature_raw_dir=_path("LT_LITERATURE_RAW_DIR", "warehouse/raw/literature"),
-            plans_store_dir=_path("LT_PLANS_STORE_DIR", "warehouse/raw_store/sector_plans"),
+            plans_store_dir=_path(
+                "LT_PLANS_STORE_DIR", str(warehouse_path.parent / "raw_store" / "sector_plans")
+            ),
             plans_validators_path=_path(
-                "LT_PLANS_VALIDATORS_PATH", "warehouse/raw_store/sector_plans_http_validators.json"
+                "LT_PLANS_VALIDATORS_PATH",
+                str(warehouse_path.parent / "raw_store" / "sector_plans_http_validators.json"),
             ),
             plans_catalogue_export=(
                 _path("LT_PLANS_CATALOGUE_EXPORT", "")
