@@ -57,8 +57,6 @@ class PlanipolisResource(dg.ConfigurableResource):
         """The focus countries (ISO3), or None when the whole catalogue is loaded."""
         if self.all_countries:
             return None
-        return (
-            focus_countries(self.focus_countries_file)
-            if self.focus_countries_file
-            else (focus_countries())
-        )
+        if self.focus_countries_file:
+            return focus_countries(self.focus_countries_file)
+        return focus_countries()
