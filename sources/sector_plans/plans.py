@@ -54,7 +54,7 @@ PAGE_RULES: tuple[dict[str, Any], ...] = (
         "kwargs": {"column": "text"},
     },
     {
-        "rule": "char_count is the length of the stripped text, never negative",
+        "rule": "char_count (characters of the stripped text) is never negative",
         "type": "expect_column_values_to_be_between",
         "kwargs": {"column": "char_count", "min_value": 0},
     },
