@@ -26,6 +26,8 @@ AUDIT_CHECK = f"ge_{SUITE_NAME}"
 OUTCOME_TAG = "learning_teams/outcome"
 PLAN_KEYS_METADATA = "plan_keys"
 """Materialisation metadata of the catalogue: the plans to load (what the sensor partitions)."""
+PLAN_VERSIONS_METADATA = "plan_versions"
+"""Materialisation metadata of the catalogue: plan_key -> version (changes with its documents)."""
 SOURCE_SHA256_METADATA = "source_sha256"
 """Materialisation metadata of the catalogue: SHA-256 of the export file loaded."""
 
@@ -90,6 +92,7 @@ def raw_sector_plan_documents(
             "countries": "all" if countries is None else ", ".join(countries),
             "plans": len(plans),
             PLAN_KEYS_METADATA: sorted(plans),
+            PLAN_VERSIONS_METADATA: {key: plan["version"] for key, plan in plans.items()},
         }
     )
 

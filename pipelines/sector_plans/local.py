@@ -37,10 +37,10 @@ def demo_resource(planipolis: PlanipolisResource, base_url: str) -> PlanipolisRe
 
 
 def tick_catalogue_sensor(
-    instance: dg.DagsterInstance, planipolis: PlanipolisResource
+    instance: dg.DagsterInstance, planipolis: PlanipolisResource, cursor: str | None = None
 ) -> dg.SensorResult:
     """Evaluate the catalogue sensor once and register the partitions it asks for."""
-    with dg.build_sensor_context(instance=instance) as context:
+    with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
         result = evaluate_catalogue(context, planipolis)
     for request in result.dynamic_partitions_requests or []:
         instance.add_dynamic_partitions(sector_plans.name, list(request.partition_keys))

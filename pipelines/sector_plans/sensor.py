@@ -8,21 +8,29 @@ A tick does two things:
    answer's validators so that one change gives one run. With an export file configured, the
    file's SHA-256 is compared with the one the last catalogue load recorded.
 2. **New plans.** The latest catalogue materialisation lists the plans to load (focus
-   countries, or all). Plans that are not yet a partition of `sector_plans` become one, each
-   with a run. A plan whose run failed is not requested again (it needs a person: see the
-   run, raw.sector_plans_quarantine and `dim_sector_plan.load_status`).
+   countries, or all) with a version (md5 of their documents). Plans that are not yet a
+   partition of `sector_plans` become one, each with a run; a plan whose documents changed in
+   the catalogue is run again (the cursor keeps the version last requested). A plan whose run
+   failed is not requested again for the same version (it needs a person: see the run,
+   raw.sector_plans_quarantine and `dim_sector_plan.load_status`).
 
 The daily schedule `sector_plans_daily` loads the catalogue whatever the poll says (fallback
 for a site whose validators lie, or a sensor that was stopped).
 """
 
 import hashlib
+import json
 
 import dagster as dg
 
 from sources.http_client import HttpError
 
-from .assets import PLAN_KEYS_METADATA, RAW_DOCUMENTS, SOURCE_SHA256_METADATA
+from .assets import (
+    PLAN_KEYS_METADATA,
+    PLAN_VERSIONS_METADATA,
+    RAW_DOCUMENTS,
+    SOURCE_SHA256_METADATA,
+)
 from .jobs import load_sector_plan, load_sector_plan_catalogue
 from .partitions import sector_plans
 from .resources import PlanipolisResource
@@ -57,9 +65,10 @@ def _latest_metadata(instance: dg.DagsterInstance, name: str):
     return None if value is None else value.value
 
 
-def catalogue_plan_keys(instance: dg.DagsterInstance) -> list[str]:
-    """The plans listed by the latest catalogue materialisation (none before the first)."""
-    return list(_latest_metadata(instance, PLAN_KEYS_METADATA) or [])
+def catalogue_plans(instance: dg.DagsterInstance) -> dict[str, str | None]:
+    """plan_key -> version of the plans listed by the latest catalogue materialisation."""
+    versions = _latest_metadata(instance, PLAN_VERSIONS_METADATA) or {}
+    return {key: versions.get(key) for key in _latest_metadata(instance, PLAN_KEYS_METADATA) or []}
 
 
 def evaluate_catalogue(
@@ -77,21 +86,31 @@ def evaluate_catalogue(
             dg.RunRequest(job_name=load_sector_plan_catalogue.name, run_key=f"catalogue:{marker}")
         )
     existing = set(context.instance.get_dynamic_partitions(sector_plans.name))
-    new_keys = [key for key in catalogue_plan_keys(context.instance) if key not in existing]
-    for key in new_keys:
-        context.log.info(f"new plan {key}")
+    requested: dict[str, str | None] = json.loads(context.cursor) if context.cursor else {}
+    new_keys = []
+    for key, version in catalogue_plans(context.instance).items():
+        if key in existing and requested.setdefault(key, version) == version:
+            continue  # loaded (or failed) already, and its documents did not change
+        if key not in existing:
+            new_keys.append(key)
+            context.log.info(f"new plan {key}")
+        else:
+            context.log.info(f"plan {key} changed in the catalogue")
+        requested[key] = version
         requests.append(
             dg.RunRequest(
                 job_name=load_sector_plan.name,
-                run_key=f"plan:{key}",
+                run_key=f"plan:{key}:{version}",
                 partition_key=key,
                 tags={PLAN_TAG: key},
             )
         )
+    cursor = json.dumps(requested, sort_keys=True)
     if not requests:
-        return dg.SensorResult(skip_reason=f"{seen}; no new plans")
+        return dg.SensorResult(skip_reason=f"{seen}; no new or changed plans", cursor=cursor)
     return dg.SensorResult(
         run_requests=requests,
+        cursor=cursor,
         dynamic_partitions_requests=[sector_plans.build_add_request(new_keys)] if new_keys else [],
     )
 

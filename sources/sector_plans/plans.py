@@ -138,7 +138,9 @@ def focus_countries(path: Path | str = FOCUS_COUNTRIES_FILE) -> list[str]:
 def list_plans(
     con: duckdb.DuckDBPyConnection, countries: list[str] | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Plans of the catalogue (all, or of `countries`): plan_key -> country, title, documents."""
+    """Plans of the catalogue (all, or of `countries`): plan_key -> country, title, number of
+    documents and `version` (md5 of its doc_ids and URLs: it changes when a document is added,
+    removed or moved)."""
     ensure_raw_schema(con)
     where = "WHERE plan_key IS NOT NULL"
     params: list = []
@@ -146,13 +148,14 @@ def list_plans(
         where += " AND len(list_intersect(country_codes, ?)) > 0"
         params.append(list(countries))
     rows = con.execute(
-        f"""SELECT plan_key, any_value(country_code), min(title), count(*)
+        f"""SELECT plan_key, any_value(country_code), min(title), count(*),
+            md5(string_agg(doc_id || ' ' || document_url, '|' ORDER BY doc_id))
         FROM {DOCUMENTS_TABLE} {where} GROUP BY plan_key ORDER BY plan_key""",
         params,
     ).fetchall()
     return {
-        key: {"country_code": country, "title": title, "documents": documents}
-        for key, country, title, documents in rows
+        key: {"country_code": country, "title": title, "documents": documents, "version": version}
+        for key, country, title, documents, version in rows
     }
 
 

@@ -45,20 +45,46 @@ def test_sensor_partitions_new_focus_plans_and_stays_quiet_when_unchanged(focus_
     )
     assert catalogue.success
 
-    second = tick_catalogue_sensor(instance, planipolis)  # listing 304; the plans are new
+    second = tick_catalogue_sensor(instance, planipolis, first.cursor)  # 304; new plans
     assert _jobs(second) == ["load_sector_plan"] * len(FOCUS_PLANS)
     assert {r.partition_key for r in second.run_requests} == FOCUS_PLANS
     assert set(instance.get_dynamic_partitions(sector_plans.name)) == FOCUS_PLANS
 
-    third = tick_catalogue_sensor(instance, planipolis)  # unchanged: nothing at all
+    third = tick_catalogue_sensor(instance, planipolis, second.cursor)  # unchanged: nothing
     assert third.run_requests in (None, [])
     assert not third.dynamic_partitions_requests
     assert "HTTP 304" in third.skip_reason.skip_message
 
     listing = site / "en" / "national-education-plans" / "index.html"
     listing.write_text(listing.read_text() + "<!-- a new plan -->\n")
-    changed = tick_catalogue_sensor(instance, planipolis)
+    changed = tick_catalogue_sensor(instance, planipolis, third.cursor)
     assert _jobs(changed) == ["load_sector_plan_catalogue"]
+
+
+def test_sensor_runs_a_plan_again_when_its_documents_change(focus_env):
+    site, defs, instance = focus_env
+    planipolis = defs.resources["planipolis"]
+    catalogue = defs.resolve_job_def("load_sector_plan_catalogue")
+    tick_catalogue_sensor(instance, planipolis)
+    assert catalogue.execute_in_process(instance=instance).success
+    first = tick_catalogue_sensor(instance, planipolis)
+    assert len(first.run_requests) == len(FOCUS_PLANS)
+
+    ghana = site / "en" / "2018" / "education-strategic-plan-2018-2030-6512" / "index.html"
+    extra = '<li><a href="/sites/default/files/ressources/kenya_covid19_response_plan.pdf">'
+    ghana.write_text(ghana.read_text().replace("</ul>", extra + "annex</a></li></ul>"))
+    listing = site / "en" / "national-education-plans" / "index.html"
+    listing.write_text(listing.read_text() + "<!-- changed -->\n")
+    polled = tick_catalogue_sensor(instance, planipolis, first.cursor)
+    assert _jobs(polled) == ["load_sector_plan_catalogue"]
+    assert catalogue.execute_in_process(instance=instance).success
+    again = tick_catalogue_sensor(instance, planipolis, polled.cursor)
+    assert [r.partition_key for r in again.run_requests] == [
+        "GHA/education-strategic-plan-2018-2030-6512"
+    ]
+    assert not again.dynamic_partitions_requests  # not new: the same partition, run again
+    quiet = tick_catalogue_sensor(instance, planipolis, again.cursor)
+    assert not quiet.run_requests
 
 
 def test_sensor_reports_an_unreachable_site_instead_of_failing(tmp_path, monkeypatch):
