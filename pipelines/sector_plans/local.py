@@ -14,6 +14,7 @@ import dagster as dg
 from sources.static_server import serve_folder
 
 from ..settings import SECTOR_PLANS_SAMPLE_DIR
+from .assets import OUTCOME_TAG
 from .jobs import load_sector_plan_catalogue
 from .partitions import sector_plans
 from .resources import PlanipolisResource
@@ -21,7 +22,6 @@ from .sensor import PLAN_TAG, evaluate_catalogue
 
 DEMO_SITE = SECTOR_PLANS_SAMPLE_DIR / "site"
 DEMO_EXPORT = SECTOR_PLANS_SAMPLE_DIR / "planipolis_catalogue_export.csv"
-OUTCOME_TAG = "learning_teams/outcome"
 
 
 def demo_resource(planipolis: PlanipolisResource, base_url: str) -> PlanipolisResource:
