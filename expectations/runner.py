@@ -60,12 +60,21 @@ def _generated_suites() -> dict[str, Any]:
     suite dict. The raw programme-records suite is derived from the data contract."""
     from .contract_suite import SUITE_NAME, raw_programme_records_suite
 
-    return {SUITE_NAME: raw_programme_records_suite}
+    return {SUITE_NAME: raw_programme_records_suite, **_audit_only_suites()}
+
+
+def _audit_only_suites() -> dict[str, Any]:
+    """Generated suites run only inline by an ingest step on the rows it is about to publish,
+    not on the published copy (so not in `list_suites()`): the sector-plan pages audit."""
+    from .sector_plans_suite import SUITE_NAME, raw_sector_plan_pages_suite
+
+    return {SUITE_NAME: raw_sector_plan_pages_suite}
 
 
 def list_suites() -> list[str]:
     """Names of all suites (the JSON file names without `.json`, and the generated ones)."""
-    return sorted({p.stem for p in suites_dir().glob("*.json")} | set(_generated_suites()))
+    generated = set(_generated_suites()) - set(_audit_only_suites())
+    return sorted({p.stem for p in suites_dir().glob("*.json")} | generated)
 
 
 def suite_path(name: str) -> Path:

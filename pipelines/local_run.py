@@ -13,6 +13,7 @@ import dagster as dg
 from .programme_records.partitions import programme_record_files
 from .programme_records.sensor import FILE_NAME_TAG, evaluate_landing
 from .progress import Display
+from .sector_plans.local import run_sector_plans
 from .warehouse.build_inputs import BuildPlan, plan_build
 
 LANDING_SENSOR = "programme_records_landing_sensor"
@@ -277,6 +278,12 @@ def run_pipeline(
     if not literature.success:
         outcome.ingested["literature"] = FileOutcome(
             file="literature pages", ok=False, error=_failure_message(literature)
+        )
+    with display.step("sector plans (demo site)") as step:
+        plans = run_sector_plans(defs, instance, log_level, tags=_local_tags(), outcome=outcome)
+        failed = [key for key, result in plans.items() if not result["ok"]]
+        step.detail = f"{len(plans)} run(s)" + (
+            f", NEEDS ATTENTION: {', '.join(failed)}" if failed else ""
         )
     outcome.build_plan = plan = plan_next_build(defs)
     if plan.kind == "none":

@@ -4,6 +4,7 @@ import dagster as dg
 
 from .literature.assets import LiteratureStoreResource
 from .programme_records.resources import LandingResource
+from .sector_plans.resources import PlanipolisResource
 from .settings import DBT_EXECUTABLE, Settings
 from .warehouse.resource import WarehouseResource
 
@@ -27,5 +28,22 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             settle_seconds=settings.landing_settle_seconds,
         ),
         "literature_store": LiteratureStoreResource(raw_dir=str(settings.literature_raw_dir)),
+        "planipolis": planipolis_resource(settings),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     }
+
+
+def planipolis_resource(settings: Settings) -> PlanipolisResource:
+    from sources.sector_plans import PlanipolisSettings
+
+    site = PlanipolisSettings.from_env()  # LT_PLANIPOLIS_* variables
+    return PlanipolisResource(
+        base_url=site.base_url,
+        listing_path=site.listing_path,
+        max_listing_pages=site.max_listing_pages,
+        not_pdf_retries=site.not_pdf_retries,
+        store_dir=str(settings.plans_store_dir),
+        validators_path=str(settings.plans_validators_path),
+        catalogue_export=str(settings.plans_catalogue_export or ""),
+        all_countries=settings.plans_all_countries,
+    )

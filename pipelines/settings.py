@@ -17,6 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 SAMPLE_DATA_DIR = REPO_ROOT / "sample_data" / "programme_records"
+SECTOR_PLANS_SAMPLE_DIR = REPO_ROOT / "sample_data" / "sector_plans"
 WAREHOUSE_FILE_NAME = "learning_teams.duckdb"
 # The dbt installed beside this Python (the project venv), also when the venv is not activated.
 DBT_EXECUTABLE = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
@@ -33,6 +34,15 @@ def _path(variable: str, default: str) -> Path:
     return path if path.is_absolute() else REPO_ROOT / path
 
 
+def _flag(variable: str) -> bool:
+    value = os.environ.get(variable, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{variable}={value!r}: use 1/true/yes/on or 0/false/no/off")
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse_path: Path
@@ -46,6 +56,11 @@ class Settings:
     lock_wait_seconds: float
     literature_raw_dir: Path
     log_dir: Path
+    plans_store_dir: Path
+    plans_validators_path: Path
+    plans_catalogue_export: Path | None
+    plans_all_countries: bool
+    plans_sensor_interval_seconds: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -68,4 +83,20 @@ class Settings:
             lock_wait_seconds=float(os.environ.get("LT_LOCK_WAIT_SECONDS", "300")),
             literature_raw_dir=_path("LT_LITERATURE_RAW_DIR", "warehouse/raw/literature"),
             log_dir=_path("LT_LOG_DIR", "warehouse/logs"),
+            plans_store_dir=_path(
+                "LT_PLANS_STORE_DIR", str(warehouse_path.parent / "raw_store" / "sector_plans")
+            ),
+            plans_validators_path=_path(
+                "LT_PLANS_VALIDATORS_PATH",
+                str(warehouse_path.parent / "raw_store" / "sector_plans_http_validators.json"),
+            ),
+            plans_catalogue_export=(
+                _path("LT_PLANS_CATALOGUE_EXPORT", "")
+                if os.environ.get("LT_PLANS_CATALOGUE_EXPORT", "").strip()
+                else None
+            ),
+            plans_all_countries=_flag("LT_PLANS_ALL_COUNTRIES"),
+            plans_sensor_interval_seconds=int(
+                os.environ.get("LT_PLANS_SENSOR_INTERVAL_SECONDS", "3600")
+            ),
         )

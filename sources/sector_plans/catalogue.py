@@ -46,6 +46,15 @@ RESOURCES_PATH = "/sites/default/files/ressources/"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds" / "reference"
 INPUT_TABLE = "_sector_plan_catalogue_input"
+PLAN_KEY_SQL = """regexp_replace(
+    coalesce(CASE WHEN len(country_codes) = 1 THEN country_codes[1] END,
+             array_to_string(country_codes, '+'))
+    || '/' || coalesce(page_slug, regexp_replace(lower(regexp_extract(
+        document_url, '([^/?#]+)(?:[?#].*)?$', 1)), '\\.[a-z0-9]{2,5}$', '')),
+    '[^A-Za-z0-9._+/-]+', '-', 'g')"""
+"""A plan's readable key, `<ISO3>/<page slug>` (e.g. `GHA/education-strategic-plan-2018-2030-6512`):
+the documents of one plan page (language versions) share it. Without a page URL the document's
+file name stands in for the slug; a multi-country plan joins its codes with `+`."""
 _PERIOD_FUNCTION = "lt_sector_plan_period"
 _PERIOD_TYPE = (
     "STRUCT(start_year INTEGER, end_year INTEGER, label VARCHAR, calendar VARCHAR, "
@@ -331,7 +340,8 @@ def _normalise_and_load(
                 regexp_extract(document_url, '([^/?#]+)(?:[?#].*)?$', 1),
                 nullif(lower(regexp_extract(
                     document_url, '\\.([A-Za-z0-9]{{2,5}})(?:[?#].*)?$', 1)), ''),
-                source_row_number, s.src, s.sha, _row_number, md5(_raw), s.fetched::TIMESTAMPTZ
+                source_row_number, s.src, s.sha, _row_number, md5(_raw), s.fetched::TIMESTAMPTZ,
+                {PLAN_KEY_SQL}
             FROM _sector_plan_catalogue_normalised,
                  (SELECT {meta}) AS s(src, sha, fetched)
             WHERE len(reasons) = 0"""

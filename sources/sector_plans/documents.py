@@ -22,9 +22,15 @@ import duckdb
 
 from ..http_client import HttpError, PoliteClient
 from .config import DEFAULT_BASE_URL, PlanipolisSettings
-from .failures import Failure, clear_failures, write_failures
+from .failures import Failure, insert_failures
 from .pdf_text import PdfProblem, check_pdf_bytes, extract_pages
-from .raw_schema import DOCUMENTS_TABLE, FILES_TABLE, PAGES_TABLE, ensure_raw_schema
+from .raw_schema import (
+    DOCUMENTS_TABLE,
+    FILES_TABLE,
+    PAGES_TABLE,
+    QUARANTINE_TABLE,
+    ensure_raw_schema,
+)
 
 PDF_CONTENT_TYPES = (
     "application/pdf",
@@ -119,47 +125,80 @@ def download_and_extract(
     doc_ids: list[str] | None = None,
     refetch: bool = False,
 ) -> DocumentRun:
-    """Fetch, store and extract every catalogue document not yet in raw.sector_plan_files."""
+    """Fetch, store and extract every catalogue document not yet in raw.sector_plan_files,
+    publishing each document on its own (see `sector_plans.plans.load_plan` for one plan's
+    documents audited and published together)."""
     ensure_raw_schema(con)
     settings = settings or PlanipolisSettings.from_env()
-    store_dir = Path(store_dir)
     run = DocumentRun()
-    fetched: dict[str, tuple[str, Path, str]] = {}  # URL -> (sha256, path, content type)
+    fetched: dict[str, tuple[str, Path, str]] = {}
     for doc_id, document_url in _pending_documents(con, doc_ids, refetch):
         run.documents += 1
-        url = resolve_document_url(document_url, settings.base_url)
-        now = datetime.now(UTC)
+        start_staging(con)
+        outcome = stage_document(
+            con, client, store_dir, settings, doc_id, document_url, fetched, run
+        )
+        con.execute("BEGIN TRANSACTION")
         try:
-            if url in fetched:
-                digest, path, content_type = fetched[url]
-                run.reused += 1
+            if isinstance(outcome, Failure):
+                insert_failures(con, [outcome])
             else:
-                data, content_type = fetch_pdf(client, url, settings.not_pdf_retries)
-                digest, path = store_pdf(data, store_dir)
-                fetched[url] = (digest, path, content_type)
-                run.downloaded += 1
-            pages = extract_pages(path.read_bytes())
-        except (HttpError, PdfProblem) as exc:
-            code = exc.code if isinstance(exc, PdfProblem) else "http_error"
-            stage = "download" if code in {"http_error", "not_a_pdf"} else "extract"
-            message = str(exc) if str(exc).startswith(url) else f"{url}: {exc}"
-            write_failures(
-                con,
-                [Failure(stage, url, doc_id, code, f"{doc_id}: {code}: {message}")],
-                fetched_at=now,
-            )
-            run.quarantined[code] = run.quarantined.get(code, 0) + 1
-            continue
-        _land_pages(con, doc_id, document_url, digest, path, content_type, pages, now)
-        clear_failures(con, "download", [doc_id])
-        clear_failures(con, "extract", [doc_id])
-        run.pages += len(pages)
-        run.pages_without_text += sum(not p.has_text for p in pages)
+                publish_staged(con)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
     return run
 
 
-def _land_pages(con, doc_id, document_url, digest, path, content_type, pages, now) -> None:
-    """Replace the document's file row and pages in one transaction (set-based insert)."""
+STAGED_PAGES = "_sector_plan_pages_staged"
+STAGED_FILES = "_sector_plan_files_staged"
+
+
+def start_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty temp tables (shaped as raw.sector_plan_pages/_files) for documents to publish."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED_PAGES} AS FROM {PAGES_TABLE} LIMIT 0")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED_FILES} AS FROM {FILES_TABLE} LIMIT 0")
+
+
+def stage_document(
+    con: duckdb.DuckDBPyConnection,
+    client: PoliteClient,
+    store_dir: Path | str,
+    settings: PlanipolisSettings,
+    doc_id: str,
+    document_url: str,
+    fetched: dict[str, tuple[str, Path, str]],
+    run: DocumentRun,
+) -> Failure | None:
+    """Fetch (once per URL in `fetched`), store and extract one document into the staging
+    tables; a document that cannot be used comes back as its quarantine `Failure`."""
+    url = resolve_document_url(document_url, settings.base_url)
+    now = datetime.now(UTC)
+    try:
+        if url in fetched:
+            digest, path, content_type = fetched[url]
+            run.reused += 1
+        else:
+            data, content_type = fetch_pdf(client, url, settings.not_pdf_retries)
+            digest, path = store_pdf(data, Path(store_dir))
+            fetched[url] = (digest, path, content_type)
+            run.downloaded += 1
+        pages = extract_pages(path.read_bytes())
+    except (HttpError, PdfProblem) as exc:
+        code = exc.code if isinstance(exc, PdfProblem) else "http_error"
+        stage = "download" if code in {"http_error", "not_a_pdf"} else "extract"
+        message = str(exc) if str(exc).startswith(url) else f"{url}: {exc}"
+        run.quarantined[code] = run.quarantined.get(code, 0) + 1
+        return Failure(stage, url, doc_id, code, f"{doc_id}: {code}: {message}")
+    _stage_pages(con, doc_id, document_url, digest, path, content_type, pages, now)
+    run.pages += len(pages)
+    run.pages_without_text += sum(not p.has_text for p in pages)
+    return None
+
+
+def _stage_pages(con, doc_id, document_url, digest, path, content_type, pages, now) -> None:
+    """Add one document's file row and pages to the staging tables (set-based insert)."""
     with tempfile.TemporaryDirectory() as tmp:
         ndjson = Path(tmp) / "pages.ndjson"
         ndjson.write_text(
@@ -177,33 +216,40 @@ def _land_pages(con, doc_id, document_url, digest, path, content_type, pages, no
             + "\n",
             encoding="utf-8",
         )
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(f"DELETE FROM {PAGES_TABLE} WHERE doc_id = ?", [doc_id])
-            con.execute(f"DELETE FROM {FILES_TABLE} WHERE doc_id = ?", [doc_id])
-            con.execute(
-                f"""INSERT INTO {PAGES_TABLE}
-                SELECT ?, page_no, text, has_text, char_count, ?, ?::TIMESTAMPTZ
-                FROM read_json(?, format='newline_delimited', columns={{
-                    'page_no': 'INTEGER', 'text': 'VARCHAR', 'has_text': 'BOOLEAN',
-                    'char_count': 'INTEGER'}})""",
-                [doc_id, digest, now, str(ndjson)],
-            )
-            con.execute(
-                f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ)",
-                [
-                    doc_id,
-                    document_url,
-                    digest,
-                    path.stat().st_size,
-                    content_type or None,
-                    str(path),
-                    len(pages),
-                    sum(not p.has_text for p in pages),
-                    now,
-                ],
-            )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        con.execute(
+            f"""INSERT INTO {STAGED_PAGES}
+            SELECT ?, page_no, text, has_text, char_count, ?, ?::TIMESTAMPTZ
+            FROM read_json(?, format='newline_delimited', columns={{
+                'page_no': 'INTEGER', 'text': 'VARCHAR', 'has_text': 'BOOLEAN',
+                'char_count': 'INTEGER'}})""",
+            [doc_id, digest, now, str(ndjson)],
+        )
+    con.execute(
+        f"INSERT INTO {STAGED_FILES} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::TIMESTAMPTZ)",
+        [
+            doc_id,
+            document_url,
+            digest,
+            path.stat().st_size,
+            content_type or None,
+            str(path),
+            len(pages),
+            sum(not p.has_text for p in pages),
+            now,
+        ],
+    )
+
+
+def publish_staged(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Inside the caller's transaction: replace the staged documents' file rows and pages in raw
+    and take them out of the download/extract quarantine. Returns the doc_ids published."""
+    doc_ids = [r[0] for r in con.execute(f"SELECT doc_id FROM {STAGED_FILES}").fetchall()]
+    con.execute(f"DELETE FROM {PAGES_TABLE} WHERE doc_id IN (SELECT doc_id FROM {STAGED_FILES})")
+    con.execute(f"DELETE FROM {FILES_TABLE} WHERE doc_id IN (SELECT doc_id FROM {STAGED_FILES})")
+    con.execute(f"INSERT INTO {PAGES_TABLE} FROM {STAGED_PAGES}")
+    con.execute(f"INSERT INTO {FILES_TABLE} FROM {STAGED_FILES}")
+    con.execute(
+        f"""DELETE FROM {QUARANTINE_TABLE} WHERE stage IN ('download', 'extract')
+        AND record_ref IN (SELECT doc_id FROM {STAGED_FILES})"""
+    )
+    return doc_ids

@@ -1,6 +1,7 @@
 """DDL of the raw layer for education sector plans (read by dbt sources).
 
-- `raw.sector_plan_documents`: one row per catalogue document, parsed fields + load metadata.
+- `raw.sector_plan_documents`: one row per catalogue document, parsed fields + load metadata,
+  and `plan_key` (`<ISO3>/<slug>`: the plan, i.e. the page, its documents belong to).
 - `raw.sector_plan_files`: one row per downloaded document: its SHA-256 and where it is stored.
 - `raw.sector_plan_pages`: one row per PDF page: text, has_text flag, char count.
 - `raw.sector_plans_quarantine`: every record, URL or file that could not be used, with why.
@@ -47,8 +48,11 @@ CREATE TABLE IF NOT EXISTS {DOCUMENTS_TABLE} (
     _source_sha256 VARCHAR,
     _row_number INTEGER NOT NULL,
     _record_hash VARCHAR NOT NULL,
-    _fetched_at TIMESTAMPTZ NOT NULL
+    _fetched_at TIMESTAMPTZ NOT NULL,
+    plan_key VARCHAR
 );
+-- added after the first release: warehouses created before it get the column here
+ALTER TABLE {DOCUMENTS_TABLE} ADD COLUMN IF NOT EXISTS plan_key VARCHAR;
 CREATE TABLE IF NOT EXISTS {FILES_TABLE} (
     doc_id VARCHAR NOT NULL,
     document_url VARCHAR NOT NULL,

@@ -57,10 +57,11 @@ def test_dbt_sources_are_the_python_raw_assets(graph):
         key = dg.AssetKey(["raw", source["name"]])
         assert key in graph.get_all_asset_keys()
         assert graph.get(key).is_materializable  # produced by a Python raw asset
-        # programme records: one partition per delivered file; the others are whole loads
-        partitioned = source["source_name"] == "programme_records" and source["name"] != (
-            "landing_entries"
-        )
+        # programme records: one partition per delivered file; sector plans: one per plan
+        # (but the catalogue); the others are whole loads
+        partitioned = (
+            source["source_name"] == "programme_records" and source["name"] != "landing_entries"
+        ) or (source["source_name"] == "sector_plans" and source["name"] != "sector_plan_documents")
         assert (graph.get(key).partitions_def is not None) == partitioned, key
 
 
@@ -118,8 +119,8 @@ def test_downstream_assets_update_automatically_but_only_past_passing_blocking_c
 
     for key in graph.get_all_asset_keys():
         condition = graph.get(key).automation_condition
-        if key.path[0] in ("raw", "landing"):
-            assert condition is None  # the landing sensor drives ingestion
+        if key.path[0] in ("raw", "landing") or not graph.get(key).is_materializable:
+            assert condition is None  # sensors drive ingestion; external sources are not run
         else:
             assert condition == WAREHOUSE_CONDITION, key
     labels = str(WAREHOUSE_CONDITION.get_node_snapshot(""))

@@ -84,6 +84,11 @@ def test_pipeline_runs_green_on_the_bundled_sample(first_run):
         "learning-teams-sample/global_learning_teams_database.xlsx": (True, "loaded"),
         "learning-teams-sample/late_submissions_2024.csv": (True, "partially_loaded"),
         "learning-teams-sample/uk_partnerships_2002.csv": (True, "loaded"),
+        # the demo Planipolis site: the catalogue, then the plans of the focus countries
+        "sector plan catalogue": (True, "loaded"),
+        "sector plan GHA/education-strategic-plan-2018-2030-6512": (True, "loaded"),
+        "sector plan KEN/national-education-sector-strategic-plan-2018-2022": (True, "loaded"),
+        "sector plan NPL/school-education-sector-plan-202223-203132-7469": (True, "loaded"),
     }
     assert first_run.build.success, first_run.failed_checks
     assert first_run.failed_checks == []
