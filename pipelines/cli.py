@@ -9,7 +9,6 @@ runs in the Dagster instance (DAGSTER_HOME), then prints what landed in the mart
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import shutil
 import sys
@@ -31,7 +30,11 @@ def prepare() -> None:
     environment builds use, so they can parse partially."""
     import subprocess
 
+    from .warehouse.build_inputs import manifest_is_stale
     from .warehouse.candidate import dbt_env
+
+    if not manifest_is_stale():
+        return  # no project file changed since the last parse
 
     parsed = subprocess.run(
         [
@@ -96,10 +99,9 @@ def run_pipeline(settings: Settings, display, log_level: str = "ERROR") -> bool:
     from .definitions import build_definitions
     from .local_run import run_pipeline as run
     from .progress import show_progress
+    from .sensor_ticks import set_console_level
 
-    # The sensor tick logs through the "dagster" logger: keep the console to the chosen level
-    # (every event of the runs is in the run log file).
-    logging.getLogger("dagster").setLevel(log_level)
+    set_console_level(log_level)  # every event of the runs is in the run log file anyway
     with show_progress(display):
         outcome = run(
             build_definitions(settings), dg.DagsterInstance.get(), log_level, display=display
@@ -116,15 +118,17 @@ def run_summary(settings: Settings, outcome) -> str:
     from .summary import landing_notes, published_totals
 
     lines = ["", "Summary"]
-    by_status: dict[str, int] = {}
-    for file_outcome in outcome.ingested.values():
-        status = file_outcome.status if file_outcome.ok else "needs attention"
-        by_status[status or "ok"] = by_status.get(status or "ok", 0) + 1
+    by_kind: dict[str, dict[str, int]] = {}
+    for key, file_outcome in outcome.ingested.items():
+        kind = "sector plans" if key.startswith("sector_plans:") else "files"
+        status = (file_outcome.status or "ok") if file_outcome.ok else "needs attention"
+        counts = by_kind.setdefault(kind, {})
+        counts[status] = counts.get(status, 0) + 1
     for note in landing_notes(settings.archive_dir, since=outcome.started_at):
         lines.append(f"  {note}")
-    if by_status:
-        counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(by_status.items()))
-        lines.append(f"  files this run: {counts}")
+    for kind, counts in sorted(by_kind.items()):
+        listed = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(counts.items()))
+        lines.append(f"  {kind} this run: {listed}")
     for file_outcome in outcome.needs_attention:
         lines.append(f"  NEEDS ATTENTION {file_outcome.file}: {file_outcome.describe()}")
     plan = outcome.build_plan

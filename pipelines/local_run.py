@@ -14,6 +14,7 @@ from .programme_records.partitions import programme_record_files
 from .programme_records.sensor import FILE_NAME_TAG, evaluate_landing
 from .progress import Display
 from .sector_plans.local import run_sector_plans
+from .sensor_ticks import sensor_context
 from .warehouse.build_inputs import BuildPlan, plan_build
 
 LANDING_SENSOR = "programme_records_landing_sensor"
@@ -129,7 +130,7 @@ def tick_landing_sensor(defs: dg.Definitions, instance: dg.DagsterInstance, retr
     landing = defs.resources["landing"]
     cursor_file = _cursor_path(defs)
     cursor = cursor_file.read_text(encoding="utf-8") if cursor_file.is_file() else None
-    with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
+    with sensor_context(instance, cursor) as context:
         result = evaluate_landing(context, landing, retry_now=retry_now)
     for request in result.dynamic_partitions_requests or []:
         instance.add_dynamic_partitions(programme_record_files.name, list(request.partition_keys))

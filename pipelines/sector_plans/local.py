@@ -13,6 +13,7 @@ import dagster as dg
 
 from sources.static_server import serve_folder
 
+from ..sensor_ticks import sensor_context
 from ..settings import SECTOR_PLANS_SAMPLE_DIR
 from .assets import OUTCOME_TAG
 from .jobs import load_sector_plan_catalogue
@@ -40,7 +41,7 @@ def tick_catalogue_sensor(
     instance: dg.DagsterInstance, planipolis: PlanipolisResource, cursor: str | None = None
 ) -> dg.SensorResult:
     """Evaluate the catalogue sensor once and register the partitions it asks for."""
-    with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
+    with sensor_context(instance, cursor) as context:
         result = evaluate_catalogue(context, planipolis)
     for request in result.dynamic_partitions_requests or []:
         instance.add_dynamic_partitions(sector_plans.name, list(request.partition_keys))

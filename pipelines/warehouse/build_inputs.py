@@ -40,6 +40,15 @@ def project_files(project_dir: Path = DBT_PROJECT_DIR) -> list[Path]:
     return sorted(p for p in paths if p.is_file() and "__pycache__" not in p.parts)
 
 
+def manifest_is_stale(project_dir: Path = DBT_PROJECT_DIR) -> bool:
+    """True when the manifest is missing or older than a project file (it needs a parse)."""
+    manifest = project_dir / "target" / "manifest.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(f.stat().st_mtime > built for f in project_files(project_dir))
+
+
 def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
     """SHA-256 over the dbt project's source files and the GE suites (names and bytes)."""
     digest = hashlib.sha256()

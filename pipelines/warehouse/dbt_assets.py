@@ -20,7 +20,7 @@ from .automation import WAREHOUSE_CONDITION
 from .build_inputs import (
     PROJECT_INPUT,
     covered_inputs,
-    project_files,
+    manifest_is_stale,
     project_fingerprint,
     raw_fingerprints,
     record_inputs,
@@ -30,14 +30,6 @@ from .resource import WAREHOUSE_POOL, WarehouseResource
 from .table_metadata import with_table_metadata
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
-
-
-def _manifest_is_stale(project: DbtProject) -> bool:
-    manifest = project.manifest_path
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    return any(f.stat().st_mtime > built for f in project_files(project.project_dir))
 
 
 @contextmanager
@@ -60,7 +52,7 @@ def _env(**values: str):
 # Only when a project file is newer than the manifest: every run `dagster dev` launches imports
 # these definitions again, and a parse per run would sit on the path from a dropped file to the
 # marts.
-if _manifest_is_stale(dbt_project):
+if manifest_is_stale(dbt_project.project_dir):
     with _env(**dbt_env(Settings.from_env().builds_dir)):
         dbt_project.prepare_if_dev()
 
