@@ -13,6 +13,7 @@ kept), so re-running is idempotent. Messages name the submitted file, never a se
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,9 +50,51 @@ class AuditOutcome:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-Audit = Callable[[Any], AuditOutcome]
-"""Called with a pandas DataFrame of the rows about to be published (raw.programme_records
-shape); returns whether they may be published."""
+AUDIT_BATCH_ROWS = 50_000
+"""Rows per DataFrame handed to the audit (bounds memory; see CandidateRows.batches)."""
+PROBLEMS_KEPT = 1_000
+"""Quarantined rows listed in LoadResult.problems (all of them are in the quarantine table)."""
+EXAMPLES_PER_REASON = 3
+
+
+class CandidateRows:
+    """The rows about to be published (raw.programme_records shape), as the audit sees them:
+    `len(rows)`, `rows.batches()` (DataFrames in row order) or `rows.frame()` (all at once)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: str, batch_rows: int):
+        self._con, self._table, self._batch_rows = con, table, batch_rows
+        self._count, self._first, self._last = con.execute(
+            f"SELECT count(*), min(_row_number), max(_row_number) FROM {table}"
+        ).fetchone()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _df(self, where: str = "", params: list | None = None):
+        with warnings.catch_warnings():
+            # duckdb's DataFrame conversion uses an `inplace=` pandas deprecates; not ours.
+            warnings.filterwarnings("ignore", message="The inplace keyword", category=Warning)
+            sql = f"SELECT * FROM {self._table} {where} ORDER BY _row_number"
+            return self._con.execute(sql, params or []).df()
+
+    def frame(self):
+        return self._df()
+
+    def batches(self):
+        """Consecutive ranges of row numbers, `batch_rows` numbers each: every row of the same
+        row number falls in the same batch, so a per-file uniqueness rule is seen whole. A file
+        without rows gives one empty DataFrame (with the columns)."""
+        if not self._count:
+            yield self._df("WHERE false")
+            return
+        for start in range(self._first, self._last + 1, self._batch_rows):
+            yield self._df(
+                "WHERE _row_number >= ? AND _row_number < ?", [start, start + self._batch_rows]
+            )
+
+
+Audit = Callable[[CandidateRows], AuditOutcome]
+"""Called with the rows about to be published; returns whether they may be published."""
 
 
 @dataclass
@@ -64,9 +107,13 @@ class LoadResult:
     rows_quarantined: int
     status: str
     problems: list[tuple[int | None, list[str]]] = field(default_factory=list)
-    """(row number or None for the whole file, reasons) of every quarantined row."""
+    """(row number or None for the whole file, reasons) of the first PROBLEMS_KEPT quarantined
+    rows, in row order (every row and reason is in the quarantine table)."""
     notices: list[str] = field(default_factory=list)
     audit: AuditOutcome | None = None
+    reasons: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    """Rule -> (quarantined rows that broke it, up to EXAMPLES_PER_REASON examples
+    '<row n|whole file>: <reason>'), most frequent first, over ALL quarantined rows."""
 
     def summary(self) -> str:
         if self.status == FAILED_AUDIT:
@@ -89,12 +136,16 @@ class LoadResult:
 
     def reason_counts(self) -> dict[str, int]:
         """How many quarantined rows gave each reason (rules, not values: quoted values cut)."""
-        counts: dict[str, int] = {}
-        for _, reasons in self.problems:
-            for reason in reasons:
-                key = reason.split(" '", 1)[0] if " '" in reason else reason
-                counts[key] = counts.get(key, 0) + 1
-        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+        return {rule: count for rule, (count, _) in self.reasons.items()}
+
+    def quarantine_summary(self) -> str:
+        """Markdown, one entry per rule: how many rows broke it, with a few examples."""
+        if not self.reasons:
+            return "none"
+        return "\n".join(
+            f"- **{count}** × {rule}\n" + "\n".join(f"  - {e}" for e in examples)
+            for rule, (count, examples) in self.reasons.items()
+        )
 
 
 def _status(loaded: int, quarantined: int) -> str:
@@ -153,7 +204,7 @@ def load_file(
             FROM validated WHERE len(reasons) = 0 ORDER BY _row_number""",
         params,
     )
-    audit_outcome = audit(con.execute(f"SELECT * FROM {_CANDIDATE}").df()) if audit else None
+    audit_outcome = audit(CandidateRows(con, _CANDIDATE, AUDIT_BATCH_ROWS)) if audit else None
     published = audit_outcome is None or audit_outcome.passed
 
     loaded, quarantined = con.execute(
@@ -162,15 +213,12 @@ def load_file(
     ).fetchone()
     status = _status(loaded, quarantined) if published else FAILED_AUDIT
     not_supplied = (
-        [
-            c
-            for c in COLUMN_NAMES
-            if not con.execute(
-                "SELECT bool_or(list_contains(supplied_columns, ?)) FROM validated "
-                "WHERE len(reasons) = 0",
-                [c],
-            ).fetchone()[0]
-        ]
+        con.execute(
+            "SELECT list_filter(?::VARCHAR[], c -> NOT list_contains(supplied, c)) FROM "
+            "(SELECT list_distinct(flatten(list(supplied_columns))) AS supplied FROM validated "
+            "WHERE len(reasons) = 0)",
+            [COLUMN_NAMES],
+        ).fetchone()[0]
         if loaded
         else []
     )
@@ -199,7 +247,7 @@ def load_file(
             f"""INSERT INTO {QUARANTINE_TABLE}
                 SELECT $id, $sha, $name, $org, _row_number, programme_ref, reasons,
                        array_to_string(reasons, '; '), left(_raw, {RAW_RECORD_PREFIX}),
-                       length(_raw), $loaded_at
+                       coalesce(_raw_length, length(_raw)), $loaded_at
                 FROM validated WHERE len(reasons) > 0 ORDER BY _row_number NULLS FIRST""",
             {k: params[k] for k in ("id", "sha", "name", "org", "loaded_at")},
         )
@@ -229,7 +277,7 @@ def load_file(
         (row, list(reasons))
         for row, reasons in con.execute(
             "SELECT _row_number, reasons FROM validated WHERE len(reasons) > 0 "
-            "ORDER BY _row_number NULLS FIRST"
+            f"ORDER BY _row_number NULLS FIRST LIMIT {PROBLEMS_KEPT}"
         ).fetchall()
     ]
     return LoadResult(
@@ -243,7 +291,26 @@ def load_file(
         problems=problems,
         notices=notices,
         audit=audit_outcome,
+        reasons=_reasons(con),
     )
+
+
+def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, list[str]]]:
+    """Quarantined rows per rule (the reason up to its first quoted value), with examples."""
+    rows = con.execute(
+        f"""WITH broken AS (
+            SELECT _row_number, reason,
+                   CASE WHEN contains(reason, ' ''') THEN split_part(reason, ' ''', 1)
+                        ELSE reason END AS rule
+            FROM validated, unnest(reasons) AS r(reason)
+            WHERE len(reasons) > 0)
+        SELECT rule, count(*) AS n,
+               list(CASE WHEN _row_number IS NULL THEN 'whole file'
+                         ELSE 'row ' || _row_number END || ': ' || reason
+                    ORDER BY _row_number NULLS FIRST)[1:{EXAMPLES_PER_REASON}]
+        FROM broken GROUP BY rule ORDER BY n DESC, rule"""
+    ).fetchall()
+    return {rule: (count, examples) for rule, count, examples in rows}
 
 
 def discard_file(con: duckdb.DuckDBPyConnection, file_id: str, reason: str) -> int:
