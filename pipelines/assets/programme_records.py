@@ -4,7 +4,7 @@ blocking raw suite before any of them becomes visible in raw."""
 
 import dagster as dg
 
-from expectations import runner
+from expectations import compact, runner
 from expectations.contract_suite import SUITE_NAME
 from sources.programme_records.archive import find_delivery
 from sources.programme_records.loader import FAILED_AUDIT, AuditOutcome, load_file
@@ -29,11 +29,13 @@ _SPEC = {
 
 
 def ge_audit(rows) -> AuditOutcome:
-    """The raw suite on the rows a file is about to publish: the loader's CandidateRows,
-    validated batch by batch (memory stays bounded), or a DataFrame."""
-    result = runner.validate_batches(
-        SUITE_NAME, rows.batches() if hasattr(rows, "batches") else [rows]
-    )
+    """The raw suite on the rows a file is about to publish (the loader's CandidateRows, or a
+    DataFrame). Candidate rows are validated through compact frames computed in DuckDB, with
+    the verdicts of a full validation (see expectations/compact.py)."""
+    if hasattr(rows, "relation"):
+        result = compact.validate_relation(rows.connection, SUITE_NAME, rows.relation)
+    else:
+        result = runner.validate_dataframe(SUITE_NAME, rows)
     return AuditOutcome(
         passed=result.success,
         check_name=AUDIT_CHECK,

@@ -150,19 +150,23 @@ def read_csv(
     columns = ", ".join(f"c{i}: 'VARCHAR'" for i in range(len(names)))
     con.execute("DROP TABLE IF EXISTS csv_rejects")
     con.execute("DROP TABLE IF EXISTS csv_reject_scans")
+    struct = record_struct(con, names, [f"c{i}" for i in range(len(names))])
+    # first numbered as if every record sat on its own line after the header (checked below)
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE csv_rows AS
-        SELECT row_number() OVER () AS _ordinal, *
+        f"""CREATE OR REPLACE TEMP TABLE incoming AS
+        SELECT (row_number() OVER () + 1)::INTEGER AS _row_number,
+               struct_pack({struct}) AS _record,
+               NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length
         FROM read_csv({_quote(str(path))}, columns = {{{columns}}}, header = true,
             auto_detect = false, delim = ',', quote = '"', escape = '"', all_varchar = true,
             strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES},
             store_rejects = true, rejects_table = 'csv_rejects',
             rejects_scan = 'csv_reject_scans')"""
     )
-    any_value = " OR ".join(f"nullif(trim(c{i}), '') IS NOT NULL" for i in range(len(names)))
-    spans = " OR ".join(f"contains(c{i}, E'\\n')" for i in range(len(names)))
+    fields = [f"_record[{_quote(n)}]" for n in names]
+    spans = " OR ".join(f"contains({f}, E'\\n')" for f in fields)
     records, multi_line = con.execute(
-        f"SELECT count(*), coalesce(bool_or({spans}), false) FROM csv_rows"
+        f"SELECT count(*), coalesce(bool_or({spans}), false) FROM incoming"
     ).fetchone()
     rejects = con.execute(
         "SELECT line, min(line_byte_position), list(error_type ORDER BY column_idx), "
@@ -177,30 +181,23 @@ def read_csv(
         or 1 + records + len(taken) != total_lines
         or any(line < 2 for line in taken)
     ):
-        con.execute("DROP TABLE csv_rows")
         return False
-    struct = record_struct(con, names, [f"c{i}" for i in range(len(names))])
-    if taken:
+    if taken:  # record k sits on the k-th line not taken by a rejected or over-long line
         con.execute(
             "CREATE OR REPLACE TEMP TABLE csv_taken AS SELECT unnest(?::BIGINT[]) AS line",
             [sorted(taken)],
         )
-        numbering = """(SELECT line, row_number() OVER (ORDER BY line) AS _ordinal
-            FROM range(2, $last + 1) AS lines(line) ANTI JOIN csv_taken USING (line))"""
-        source = f"csv_rows JOIN {numbering} AS numbered USING (_ordinal)"
-        row_number = "numbered.line"
-    else:
-        source, row_number = "csv_rows", "_ordinal + 1"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE incoming AS
-        SELECT ({row_number})::INTEGER AS _row_number, struct_pack({struct}) AS _record,
-               NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length
-        FROM {source}
-        WHERE {any_value}
-        ORDER BY _row_number""",
-        {"last": total_lines} if taken else {},
-    )
-    con.execute("DROP TABLE csv_rows")
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE incoming AS
+            SELECT numbered.line::INTEGER AS _row_number, incoming.* EXCLUDE (_row_number)
+            FROM incoming JOIN (
+                SELECT line, row_number() OVER (ORDER BY line) + 1 AS _row_number
+                FROM range(2, $last + 1) AS lines(line) ANTI JOIN csv_taken USING (line)
+            ) AS numbered USING (_row_number)""",
+            {"last": total_lines},
+        )
+    blank = " AND ".join(f"nullif(trim({f}), '') IS NULL" for f in fields)
+    con.execute(f"DELETE FROM incoming WHERE {blank}")  # a blank record is not a record
     values = [f"struct_extract(record, {_quote(n)})" for n in names]
     fields = ", ".join(
         f"CASE WHEN regexp_matches({v}, '[\",\\r\\n]') "

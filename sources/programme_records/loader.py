@@ -13,6 +13,7 @@ kept), so re-running is idempotent. Messages name the submitted file, never a se
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,7 +60,8 @@ EXAMPLES_PER_REASON = 3
 
 class CandidateRows:
     """The rows about to be published (raw.programme_records shape), as the audit sees them:
-    `len(rows)`, `rows.batches()` (DataFrames in row order) or `rows.frame()` (all at once)."""
+    `len(rows)`, `rows.batches()` (DataFrames in row order), `rows.frame()` (all at once) or
+    `rows.relation` (a DuckDB view on `rows.connection`)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, table: str, batch_rows: int):
         self._con, self._table, self._batch_rows = con, table, batch_rows
@@ -69,6 +71,15 @@ class CandidateRows:
 
     def __len__(self) -> int:
         return self._count
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        return self._con
+
+    @property
+    def relation(self) -> str:
+        """The temp view holding the rows, for an audit that queries DuckDB itself."""
+        return self._table
 
     def _df(self, where: str = "", params: list | None = None):
         with warnings.catch_warnings():
@@ -167,7 +178,44 @@ def load_file(
     audit: Audit | None = None,
     load_year: int | None = None,
 ) -> LoadResult:
-    """Read, validate, audit and publish the file at `path` (its archived copy)."""
+    """Read, validate, audit and publish the file at `path` (its archived copy).
+
+    While it runs, DuckDB's memory is capped at LT_LOAD_MEMORY_LIMIT (default 384MB; larger
+    intermediate tables spill to DuckDB's temp directory), so a file of a million rows loads in
+    under 1 GiB of resident memory; the setting is restored afterwards. The temp tables of the
+    load are dropped at the end."""
+    limit = os.environ.get("LT_LOAD_MEMORY_LIMIT", DEFAULT_LOAD_MEMORY_LIMIT)
+    previous_limit, temp_directory = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchone()
+    capped = bool(limit and temp_directory)  # without a temp directory nothing could spill
+    if capped:
+        con.execute(f"SET memory_limit = '{_setting(limit)}'")
+    try:
+        return _load_file(con, path, delivery, seeds_dir, excel_extension, audit, load_year)
+    finally:
+        for table in ("incoming", "validated", "csv_rejects", "csv_reject_scans"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        if capped:
+            con.execute(f"SET memory_limit = '{_setting(previous_limit)}'")
+
+
+DEFAULT_LOAD_MEMORY_LIMIT = "384MB"
+
+
+def _setting(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    delivery: Delivery,
+    seeds_dir: Path,
+    excel_extension: Path | None,
+    audit: Audit | None,
+    load_year: int | None,
+) -> LoadResult:
     ensure_raw_schema(con)
     previous = con.execute(
         f"SELECT min(loaded_at) FROM {FILES_TABLE} WHERE file_id = ?", [delivery.file_id]
@@ -194,15 +242,20 @@ def load_file(
     }
     columns = ", ".join(COLUMN_NAMES)
     record_json = "to_json(struct_pack(" + ", ".join(f"{c} := {c}" for c in COLUMN_NAMES) + "))"
+    # A view, not a copy: the audit reads it in batches and the publish step inserts from it.
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {_CANDIDATE} AS
-            SELECT {columns}, $id AS _file_id, $sha AS _file_sha256, $name AS _file_name,
-                   $org AS _organisation, $delivered::TIMESTAMPTZ AS _delivered_at,
-                   _row_number, supplied_columns AS _supplied_columns,
-                   md5({record_json}::VARCHAR) AS _record_hash,
-                   $loaded_at::TIMESTAMPTZ AS _loaded_at
-            FROM validated WHERE len(reasons) = 0 ORDER BY _row_number""",
+        """CREATE OR REPLACE TEMP TABLE load_file_params AS
+           SELECT $id AS _file_id, $sha AS _file_sha256, $name AS _file_name,
+                  $org AS _organisation, $delivered::TIMESTAMPTZ AS _delivered_at,
+                  $loaded_at::TIMESTAMPTZ AS _loaded_at""",
         params,
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW {_CANDIDATE} AS
+            SELECT {columns}, _file_id, _file_sha256, _file_name, _organisation, _delivered_at,
+                   _row_number, supplied_columns AS _supplied_columns,
+                   md5({record_json}::VARCHAR) AS _record_hash, _loaded_at
+            FROM validated CROSS JOIN load_file_params WHERE len(reasons) = 0"""
     )
     audit_outcome = audit(CandidateRows(con, _CANDIDATE, AUDIT_BATCH_ROWS)) if audit else None
     published = audit_outcome is None or audit_outcome.passed
@@ -212,16 +265,14 @@ def load_file(
         "FROM validated"
     ).fetchone()
     status = _status(loaded, quarantined) if published else FAILED_AUDIT
-    not_supplied = (
-        con.execute(
-            "SELECT list_filter(?::VARCHAR[], c -> NOT list_contains(supplied, c)) FROM "
-            "(SELECT list_distinct(flatten(list(supplied_columns))) AS supplied FROM validated "
-            "WHERE len(reasons) = 0)",
-            [COLUMN_NAMES],
-        ).fetchone()[0]
-        if loaded
-        else []
-    )
+    supplied = {
+        column
+        for (columns,) in con.execute(
+            "SELECT DISTINCT supplied_columns FROM validated WHERE len(reasons) = 0"
+        ).fetchall()
+        for column in columns
+    }
+    not_supplied = [c for c in COLUMN_NAMES if c not in supplied] if loaded else []
     notices = list(read.notices)
     if not_supplied and loaded:
         notices.append(

@@ -283,6 +283,7 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     values = ",\n".join(
         f"nullif(trim(_record[{_quote(c)}], {strip}), '') AS v_{c}" for c in COLUMN_NAMES
     )
+    ref = f"nullif(trim(_record['programme_ref'], {strip}), '')"  # as v_programme_ref
     figures = ", ".join(_quote(f) for f in FIGURE_COLUMNS)
     fields = ",\n".join(
         f"list_filter({_split(f'v_{c}')}, f -> f NOT IN ({figures})) AS unknown_{c}"
@@ -310,8 +311,8 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         FROM incoming
     ),
     repeated AS (  -- programme_refs given more than once in the file, and where first
-        SELECT lower(v_programme_ref) AS programme_key, min(_row_number) AS first_row
-        FROM rows WHERE v_programme_ref IS NOT NULL
+        SELECT lower({ref}) AS programme_key, min(_row_number) AS first_row
+        FROM incoming WHERE {ref} IS NOT NULL
         GROUP BY 1 HAVING count(*) > 1
     ),
     with_lists AS (
