@@ -226,7 +226,16 @@ def case_main(args: argparse.Namespace) -> None:
 def run_case(case: str, path: Path, database: Path) -> dict:
     database.unlink(missing_ok=True)
     out = subprocess.run(
-        [sys.executable, __file__, "--case", case, "--file", str(path), "--database", str(database)],
+        [
+            sys.executable,
+            __file__,
+            "--case",
+            case,
+            "--file",
+            str(path),
+            "--database",
+            str(database),
+        ],
         check=True,
         capture_output=True,
         text=True,

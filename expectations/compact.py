@@ -88,9 +88,7 @@ def groups(suite: dict[str, Any], columns: list[str]) -> list[tuple[list[str], l
         for group in overlapping:
             merged.remove(group)
             reads |= group[0]
-        merged.append(
-            (reads, [e for g in overlapping for e in g[1]] + [expectation])
-        )
+        merged.append((reads, [e for g in overlapping for e in g[1]] + [expectation]))
     return [(sorted(cols), expectations) for cols, expectations in merged]
 
 
@@ -107,8 +105,9 @@ def _extremes_sql(
     most five values with the same verdicts (a null if any, a non-null value, and the values
     of least and greatest length and value). None when the group needs its distinct values."""
     if len(columns) != 1 or any(
-        e["type"] not in EXTREMES or e["kwargs"].get("row_condition") or e["kwargs"]["column"]
-        in derived
+        e["type"] not in EXTREMES
+        or e["kwargs"].get("row_condition")
+        or e["kwargs"]["column"] in derived
         for e in expectations
     ):
         return None
@@ -158,7 +157,9 @@ def validate_relation(
             continue
         selected = ", ".join(_identifier(c) for c in present)
         sql = _extremes_sql(relation, present, expectations, derived)
-        parts.append((expectations, _frame(con, sql or f"SELECT DISTINCT {selected} FROM {relation}")))
+        parts.append(
+            (expectations, _frame(con, sql or f"SELECT DISTINCT {selected} FROM {relation}"))
+        )
     results = [
         runner.validate_expectations(suite_name, expectations, frame, derived)
         for expectations, frame in parts

@@ -42,31 +42,45 @@ class LineScan:
     """(line number, byte offset of its start, length in bytes) of every over-long line."""
 
 
-def scan_lines(path: Path, limit: int = MAX_LINE_BYTES) -> LineScan:
-    """Count lines and find those longer than `limit` bytes, reading `_CHUNK` bytes at a time
-    (memory stays bounded whatever the file holds)."""
-    newlines, offset, line_start, last = 0, 0, 0, b""
-    long_lines = []
+def scan_lines(path: Path, limit: int | None = None) -> LineScan:
+    """Count lines and find those longer than `limit` bytes (default MAX_LINE_BYTES), reading
+    `_CHUNK` bytes at a time: memory stays bounded whatever the file holds, and the search
+    jumps `limit` bytes at a time instead of visiting every line."""
+    limit = limit or MAX_LINE_BYTES
+    newlines, base, line_start, line_number, last = 0, 0, 0, 1, b""
+    long_lines: list[tuple[int, int, int]] = []
+    pending: tuple[int, int] | None = None  # (line number, start) of a long line not yet ended
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
-            position = chunk.find(b"\n")
-            while position >= 0:
-                end = offset + position
-                if end - line_start > limit:
-                    long_lines.append((newlines + 1, line_start, end - line_start))
-                newlines += 1
-                line_start = end + 1
-                if chunk.count(b"\n", position + 1) == 0:
-                    break
-                # lines inside one chunk are shorter than the limit: skip to the chunk's last
-                last_position = chunk.rfind(b"\n")
-                newlines += chunk.count(b"\n", position + 1, last_position)
-                line_start = offset + last_position
-                position = last_position
-            offset += len(chunk)
+            size, position = len(chunk), max(line_start - base, 0)
+            while True:
+                if pending:
+                    end = chunk.find(b"\n", position)
+                    if end < 0:
+                        break
+                    long_lines.append((pending[0], pending[1], base + end - pending[1]))
+                    pending, line_start, position = None, base + end + 1, end + 1
+                    continue
+                window = line_start - base + limit + 1  # a newline must come before this
+                end = chunk.rfind(b"\n", position, min(window, size))
+                if end >= 0:  # every line up to this newline is short enough
+                    line_start, position = base + end + 1, end + 1
+                    continue
+                if window > size:
+                    break  # the line may still end in the next chunk
+                number = newlines + chunk.count(b"\n", 0, line_start - base) + 1
+                if line_start < base:
+                    number = line_number
+                pending, position = (number, line_start), window
+            if line_start >= base:
+                line_number = newlines + chunk.count(b"\n", 0, line_start - base) + 1
+            newlines += chunk.count(b"\n")
+            base += size
             last = chunk[-1:]
-    if offset - line_start > limit and last != b"\n":
-        long_lines.append((newlines + 1, line_start, offset - line_start))
+    if pending:
+        long_lines.append((pending[0], pending[1], base - pending[1]))
+    elif base - line_start > limit:
+        long_lines.append((line_number, line_start, base - line_start))
     return LineScan(newlines, last == b"\n", long_lines)
 
 
@@ -101,9 +115,14 @@ def _identifier(name: str) -> str:
 
 
 def _raw_line(path: Path, offset: int) -> tuple[bytes, int]:
-    """Up to RAW_PREVIEW*4 bytes of the line starting at byte `offset`, and its full length."""
+    """Up to RAW_PREVIEW*4 bytes of the line at byte `offset`, and its full length. The line
+    starts after the last newline before `offset` (DuckDB's reported position may be one byte
+    into the line)."""
     with path.open("rb") as handle:
-        handle.seek(offset)
+        handle.seek(max(offset - 64, 0))
+        before = handle.read(offset - max(offset - 64, 0))
+        newline = before.rfind(b"\n")
+        handle.seek(offset - len(before) + newline + 1 if newline >= 0 else offset)
         head = handle.read(RAW_PREVIEW * 4)
         end = head.find(b"\n")
         if end >= 0:
@@ -171,7 +190,9 @@ def read_csv(
     rejects = con.execute(
         "SELECT line, min(line_byte_position), list(error_type ORDER BY column_idx), "
         "list(error_message ORDER BY column_idx), bool_or(contains(csv_line, E'\\n')) "
-        "FROM csv_rejects GROUP BY line ORDER BY line"
+        # over-long lines are found by scan_lines (DuckDB reports some, skips others silently)
+        "FROM csv_rejects WHERE error_type <> 'LINE SIZE OVER MAXIMUM' "
+        "GROUP BY line ORDER BY line"
     ).fetchall()
     taken = {line for line, *_ in rejects} | {line for line, _, _ in scan.long_lines}
     if (
@@ -205,9 +226,7 @@ def read_csv(
         for v in values
     )
     # a record's text, rebuilt from its values, for the quarantine (only bad rows ask for it)
-    con.execute(
-        f"CREATE OR REPLACE TEMP MACRO incoming_raw(record) AS concat_ws(',', {fields})"
-    )
+    con.execute(f"CREATE OR REPLACE TEMP MACRO incoming_raw(record) AS concat_ws(',', {fields})")
     broken = []
     for line, offset, types, messages, _ in rejects:
         raw, length = _raw_line(path, offset)
@@ -215,7 +234,7 @@ def read_csv(
             _reject_reason(t, m, len(names), raw, line)
             for t, m in zip(types, messages, strict=True)
         )
-        text = raw.decode("utf-8", errors="strict") if _utf8(raw) else raw.decode("cp1252", "replace")
+        text = raw.decode("utf-8") if _utf8(raw) else raw.decode("cp1252", "replace")
         broken.append((line, "; ".join(reasons), text, length))
     for line, offset, length in scan.long_lines:
         raw, _ = _raw_line(path, offset)
@@ -229,9 +248,7 @@ def read_csv(
             )
         )
     if broken:
-        con.executemany(
-            "INSERT INTO incoming VALUES (?, NULL, ?, ?, ?)", [list(b) for b in broken]
-        )
+        con.executemany("INSERT INTO incoming VALUES (?, NULL, ?, ?, ?)", [list(b) for b in broken])
     return True
 
 

@@ -386,9 +386,7 @@ def _read_xlsx(con, path: Path, excel_extension: Path | None) -> ReadResult:
     if excel_extension is None:
         return ReadResult("xlsx", file_error="the DuckDB excel extension is not available")
     con.execute(f"LOAD '{_sql_path(excel_extension)}'")
-    sheet = (
-        f"read_xlsx('{_sql_path(path)}', header=true, all_varchar=true, stop_at_empty=false)"
-    )
+    sheet = f"read_xlsx('{_sql_path(path)}', header=true, all_varchar=true, stop_at_empty=false)"
     try:
         fields = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {sheet}").fetchall()]
     except duckdb.Error as exc:

@@ -244,8 +244,7 @@ def column_hints(
     """For each unknown column name in `incoming`, the contract column it most resembles."""
     unknown = (
         con.execute(
-            "SELECT DISTINCT unnest(map_keys(_record)) AS k FROM incoming "
-            "WHERE _record IS NOT NULL"
+            "SELECT DISTINCT unnest(map_keys(_record)) AS k FROM incoming WHERE _record IS NOT NULL"
         ).fetchall()
         if columns is None
         else [(c,) for c in columns]
