@@ -18,7 +18,6 @@ import math
 import os
 import threading
 import warnings
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -426,54 +425,6 @@ def validate_expectations(
                 continue
     validation = _validate(suite, frame, "SUMMARY")
     return summarise(suite_name, suite_table(suite_name), len(df), validation)
-
-
-def validate_batches(suite_name: str, batches: Iterable[pd.DataFrame]) -> SuiteResult:
-    """Validate a table given as consecutive DataFrames (memory stays bounded by one batch).
-
-    The caller must cut the batches so that no rule spans two of them (e.g. rows sharing a key
-    that must be unique fall in the same batch); the result is then the one a single frame of
-    all the rows would give: it passes when every batch passes, and each failed expectation
-    counts its unexpected values over all batches, with examples from the first ones.
-    """
-    merged: SuiteResult | None = None
-    rows = 0
-    for frame in batches:
-        result = validate_dataframe(suite_name, frame)
-        rows += result.row_count
-        merged = result if merged is None else _merge(merged, result)
-    if merged is None:
-        raise ValueError("validate_batches needs at least one DataFrame (it may be empty)")
-    merged.row_count = rows
-    return merged
-
-
-def _merge(first: SuiteResult, second: SuiteResult) -> SuiteResult:
-    failures = {failure_label(f): dict(f) for f in first.failures}
-    for failure in second.failures:
-        label = failure_label(failure)
-        if label not in failures:
-            failures[label] = dict(failure)
-            continue
-        known = failures[label]
-        if "unexpected_count" not in failure or "unexpected_count" not in known:
-            continue
-        known["unexpected_count"] = known.get("unexpected_count", 0) + failure["unexpected_count"]
-        known.pop("unexpected_percent", None)  # a percentage of one batch; not of the table
-        shown = known.get("partial_unexpected_values", [])
-        extra = failure.get("partial_unexpected_values", [])
-        known["partial_unexpected_values"] = (shown + extra)[:MAX_UNEXPECTED_VALUES]
-    failed = len(failures)
-    return SuiteResult(
-        suite_name=first.suite_name,
-        table=first.table,
-        success=first.success and second.success,
-        evaluated=first.evaluated,
-        successful=first.evaluated - failed,
-        failed=failed,
-        row_count=first.row_count + second.row_count,
-        failures=list(failures.values()),
-    )
 
 
 def validate_table(con: duckdb.DuckDBPyConnection, suite_name: str) -> SuiteResult:

@@ -51,8 +51,6 @@ class AuditOutcome:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-AUDIT_BATCH_ROWS = 50_000
-"""Rows per DataFrame handed to the audit (bounds memory; see CandidateRows.batches)."""
 PROBLEMS_KEPT = 1_000
 """Quarantined rows listed in LoadResult.problems (all of them are in the quarantine table)."""
 EXAMPLES_PER_REASON = 3
@@ -60,14 +58,12 @@ EXAMPLES_PER_REASON = 3
 
 class CandidateRows:
     """The rows about to be published (raw.programme_records shape), as the audit sees them:
-    `len(rows)`, `rows.batches()` (DataFrames in row order), `rows.frame()` (all at once) or
-    `rows.relation` (a DuckDB view on `rows.connection`)."""
+    `len(rows)`, `rows.relation` (a DuckDB view on `rows.connection`, for an audit that lets
+    DuckDB do the heavy lifting) or `rows.frame()` (one DataFrame of every row)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, table: str, batch_rows: int):
-        self._con, self._table, self._batch_rows = con, table, batch_rows
-        self._count, self._first, self._last = con.execute(
-            f"SELECT count(*), min(_row_number), max(_row_number) FROM {table}"
-        ).fetchone()
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: str):
+        self._con, self._table = con, table
+        (self._count,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
 
     def __len__(self) -> int:
         return self._count
@@ -81,27 +77,11 @@ class CandidateRows:
         """The temp view holding the rows, for an audit that queries DuckDB itself."""
         return self._table
 
-    def _df(self, where: str = "", params: list | None = None):
+    def frame(self):
         with warnings.catch_warnings():
             # duckdb's DataFrame conversion uses an `inplace=` pandas deprecates; not ours.
             warnings.filterwarnings("ignore", message="The inplace keyword", category=Warning)
-            sql = f"SELECT * FROM {self._table} {where} ORDER BY _row_number"
-            return self._con.execute(sql, params or []).df()
-
-    def frame(self):
-        return self._df()
-
-    def batches(self):
-        """Consecutive ranges of row numbers, `batch_rows` numbers each: every row of the same
-        row number falls in the same batch, so a per-file uniqueness rule is seen whole. A file
-        without rows gives one empty DataFrame (with the columns)."""
-        if not self._count:
-            yield self._df("WHERE false")
-            return
-        for start in range(self._first, self._last + 1, self._batch_rows):
-            yield self._df(
-                "WHERE _row_number >= ? AND _row_number < ?", [start, start + self._batch_rows]
-            )
+            return self._con.execute(f"SELECT * FROM {self._table} ORDER BY _row_number").df()
 
 
 Audit = Callable[[CandidateRows], AuditOutcome]
@@ -257,7 +237,7 @@ def _load_file(
                    md5({record_json}::VARCHAR) AS _record_hash, _loaded_at
             FROM validated CROSS JOIN load_file_params WHERE len(reasons) = 0"""
     )
-    audit_outcome = audit(CandidateRows(con, _CANDIDATE, AUDIT_BATCH_ROWS)) if audit else None
+    audit_outcome = audit(CandidateRows(con, _CANDIDATE)) if audit else None
     published = audit_outcome is None or audit_outcome.passed
 
     loaded, quarantined = con.execute(
