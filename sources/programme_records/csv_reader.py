@@ -226,7 +226,9 @@ def read_csv(
         for v in values
     )
     # a record's text, rebuilt from its values, for the quarantine (only bad rows ask for it)
-    con.execute(f"CREATE OR REPLACE TEMP MACRO incoming_raw(record) AS concat_ws(',', {fields})")
+    con.execute(
+        f"CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS concat_ws(',', {fields})"
+    )
     broken = []
     for line, offset, types, messages, _ in rejects:
         raw, length = _raw_line(path, offset)

@@ -174,7 +174,7 @@ def load_file(
     try:
         return _load_file(con, path, delivery, seeds_dir, excel_extension, audit, load_year)
     finally:
-        for table in ("incoming", "validated", "csv_rejects", "csv_reject_scans"):
+        for table in ("incoming", "validated", "json_objects", "csv_rejects", "csv_reject_scans"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         if capped:
             con.execute(f"SET memory_limit = '{_setting(previous_limit)}'")

@@ -2,13 +2,20 @@
 
 Every format lands in the same temporary table, `incoming`:
 
-    _row_number  INTEGER                 row as a person finds it: the line/row number in a CSV
-                                         or XLSX (the header is row 1), the 1-based position of
-                                         the record in a JSON array
-    _record      MAP(VARCHAR, VARCHAR)   column name (normalised) -> value as text; list values
-                                         from JSON arrays are joined with '; '
-    _parse_error VARCHAR                 why the row could not be read properly, else NULL
-    _raw         VARCHAR                 the row as submitted (CSV line / JSON object text)
+    _row_number  INTEGER     row as a person finds it: the line/row number in a CSV or XLSX
+                             (the header is row 1), the 1-based position of the record in a
+                             JSON array
+    _record      STRUCT or MAP(VARCHAR, VARCHAR)
+                             column name (normalised) -> value as text; list values from JSON
+                             arrays are joined with '; '. A STRUCT (the file's columns, listed
+                             in the temp table `incoming_columns`, plus every contract column)
+                             when the file's columns are known up front; a JSON file whose
+                             records differ also gets `_keys`, the columns each record supplied.
+                             A MAP per record for the exact CSV reader and odd JSON keys.
+    _parse_error VARCHAR     why the row could not be read properly, else NULL
+    _raw         VARCHAR     the row as submitted when the reader kept it (else rebuilt for bad
+                             rows by the temp macro `incoming_raw(_record, _row_number)`)
+    _raw_length  BIGINT      the row's full length when `_raw` holds only a prefix, else NULL
 
 A problem with the whole file (empty, not a CSV/XLSX/JSON, unreadable) is returned as
 `ReadResult.file_error`, with no rows.
@@ -121,7 +128,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, excel_extension: Path | No
 def _no_rebuilt_raw(con: duckdb.DuckDBPyConnection) -> None:
     """`incoming_raw(_record)` rebuilds a record's text when the reader did not keep it; readers
     that keep `_raw` for every row define it as NULL."""
-    con.execute("CREATE OR REPLACE TEMP MACRO incoming_raw(record) AS NULL::VARCHAR")
+    con.execute("CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS NULL::VARCHAR")
 
 
 def _is_blank(path: Path) -> bool:
@@ -307,7 +314,7 @@ def _read_json(con, path: Path, _excel) -> ReadResult:
         prefix, count, problem, tail = complete
         _json_records_into_incoming(con, "?", [prefix])
         con.execute(
-            "INSERT INTO incoming VALUES (?, NULL, ?, ?, NULL)",
+            "INSERT INTO incoming (_row_number, _parse_error, _raw) VALUES (?, ?, ?)",
             [count + 1, f"record {count + 1} could not be read: {problem}", tail[:RAW_PREVIEW]],
         )
     result = ReadResult("json", encoding)
@@ -320,22 +327,77 @@ RAW_PREVIEW = 2_000
 """Characters of an unreadable tail kept for the quarantine."""
 
 
+_JSON_VALUE = """CASE json_type({v})
+    WHEN 'NULL' THEN NULL
+    WHEN 'ARRAY' THEN array_to_string(
+        list_transform(CAST({v} AS JSON[]), x -> coalesce(x ->> '$', '')), '; ')
+    ELSE {v} ->> '$' END"""
+
+
 def _json_records_into_incoming(con, source_sql: str, params: list | None = None) -> None:
-    """`incoming` from a JSON array: a file path literal, or `?` with the text as parameter."""
+    """`incoming` from a JSON array: a file path literal, or `?` with the text as parameter.
+
+    When the file's keys are distinct once normalised, each record's values are extracted in
+    one pass into a STRUCT (with `_keys`, the columns each record supplied); otherwise every
+    record becomes a MAP of its normalised keys."""
     reader = (
         f"read_json_objects({source_sql}, format='array', maximum_object_size=16777216)"
         if source_sql != "?"
         else "(SELECT unnest(CAST(?::JSON AS JSON[])) AS json)"
     )
     con.execute(
-        _INCOMING_FROM_JSON.format(
-            source=f"""(
-        SELECT row_number() OVER () AS _row_number, json AS _json,
-               NULL::VARCHAR AS _parse_error, json::VARCHAR AS _raw
-        FROM {reader})"""
-        ),
+        "CREATE OR REPLACE TEMP TABLE json_objects AS "
+        f"SELECT row_number() OVER () AS _row_number, json FROM {reader}",
         params or [],
     )
+    keys = [
+        k
+        for (k,) in con.execute(
+            "SELECT DISTINCT unnest(json_keys(json)) AS k FROM json_objects "
+            "WHERE json_type(json) = 'OBJECT' ORDER BY k"
+        ).fetchall()
+    ]
+    names = [normalise_name(k) for k in keys]
+    if keys and len(set(names)) == len(names) and not any('"' in k or "\\" in k for k in keys):
+        paths = "[" + ", ".join(_quote("$." + '"' + k + '"') for k in keys) + "]"
+        struct = record_struct(
+            con, names, [_JSON_VALUE.format(v=f"v[{i + 1}]") for i in range(len(keys))]
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE incoming AS
+            SELECT _row_number::INTEGER AS _row_number,
+                   CASE WHEN is_object THEN struct_pack({struct}) END AS _record,
+                   CASE WHEN NOT is_object THEN 'is a JSON ' || CASE json_type
+                        WHEN 'VARCHAR' THEN 'string' ELSE lower(json_type) END
+                        || ', not an object of column: value pairs' END AS _parse_error,
+                   NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length,
+                   CASE WHEN is_object THEN list_filter({_list(names)}, (k, i) -> v[i] IS NOT NULL)
+                        ELSE [] END AS _keys
+            FROM (SELECT _row_number, json_type(json) AS json_type,
+                         json_type(json) = 'OBJECT' AS is_object, json_extract(json, {paths}) AS v
+                  FROM json_objects)
+            ORDER BY _row_number"""
+        )
+    else:
+        con.execute(
+            _INCOMING_FROM_JSON.format(
+                source="""(SELECT _row_number, json AS _json, NULL::VARCHAR AS _parse_error,
+                                  NULL::VARCHAR AS _raw FROM json_objects)"""
+            )
+        )
+    # the record as submitted, for the quarantine (only bad rows ask for it)
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS (SELECT json::VARCHAR "
+        "FROM json_objects WHERE json_objects._row_number = rn)"
+    )
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _list(items: list[str]) -> str:
+    return "[" + ", ".join(_quote(i) for i in items) + "]::VARCHAR[]"
 
 
 def _complete_json_prefix(data: bytes) -> tuple[str, int, str, str] | None:
@@ -411,7 +473,7 @@ def _read_xlsx(con, path: Path, excel_extension: Path | None) -> ReadResult:
         )
     except duckdb.Error as exc:
         return ReadResult("xlsx", file_error=f"the workbook could not be read: {_first_line(exc)}")
-    con.execute("CREATE OR REPLACE TEMP MACRO incoming_raw(record) AS to_json(record)::VARCHAR")
+    con.execute("CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS to_json(record)::VARCHAR")
     return ReadResult("xlsx", encoding="xlsx")
 
 

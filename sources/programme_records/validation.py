@@ -226,13 +226,16 @@ def _checks(col: Column, load_year: int) -> list[str]:
 
 
 def file_columns(con: duckdb.DuckDBPyConnection) -> list[str] | None:
-    """The file's column names when every record has the same ones (`_record` is a STRUCT and
-    the reader listed them in `incoming_columns`), else None (a MAP per record)."""
-    (data_type,) = con.execute(
-        "SELECT data_type FROM duckdb_columns() WHERE table_name = 'incoming' "
-        "AND column_name = '_record' AND database_name = 'temp'"
-    ).fetchone()
-    if not data_type.startswith("STRUCT"):
+    """The file's column names when `_record` is a STRUCT (the reader listed them in
+    `incoming_columns`; a column `_keys` then lists those each record supplied, when records
+    differ), else None (a MAP per record)."""
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'incoming' "
+            "AND database_name = 'temp'"
+        ).fetchall()
+    )
+    if not types["_record"].startswith("STRUCT"):
         return None
     rows = con.execute("SELECT name FROM incoming_columns ORDER BY position").fetchall()
     return [n for (n,) in rows]
@@ -255,6 +258,15 @@ def column_hints(
             close = difflib.get_close_matches(key, COLUMN_NAMES, n=1, cutoff=0.6)
             hints[key] = f"'{key}' (did you mean '{close[0]}'?)" if close else f"'{key}'"
     return hints
+
+
+def _has_keys_column(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'incoming' "
+            "AND database_name = 'temp' AND column_name = '_keys'"
+        ).fetchone()[0]
+    )
 
 
 def _list(items: list[str]) -> str:
@@ -290,7 +302,16 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     )
     checks = ",\n".join(check for col in COLUMNS for check in _checks(col, load_year))
     known = ", ".join(_quote(c) for c in COLUMN_NAMES)
-    if columns is None:
+    per_record = columns is not None and _has_keys_column(con)
+    source = "incoming"
+    if per_record:  # each distinct set of keys judged once, then joined to its records
+        unknown_columns, supplied_columns = "key_sets.unknown_columns", "key_sets.supplied_columns"
+        source = f"""incoming JOIN (
+            SELECT _keys, list_filter(_keys, k -> k NOT IN ({known})) AS unknown_columns,
+                   list_filter([{known}], k -> list_contains(_keys, k)) AS supplied_columns
+            FROM (SELECT DISTINCT coalesce(_keys, []) AS _keys FROM incoming)
+        ) AS key_sets ON key_sets._keys = coalesce(incoming._keys, [])"""
+    elif columns is None:
         keys = "coalesce(map_keys(_record), [])"
         unknown_columns = f"list_filter({keys}, k -> k NOT IN ({known}))"
         supplied_columns = f"list_filter([{known}], k -> list_contains({keys}, k))"
@@ -307,7 +328,7 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
                {values},
                {unknown_columns} AS unknown_columns,
                {supplied_columns} AS supplied_columns
-        FROM incoming
+        FROM {source}
     ),
     repeated AS (  -- programme_refs given more than once in the file, and where first
         SELECT lower({ref}) AS programme_key, min(_row_number) AS first_row
@@ -338,7 +359,8 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     )
     SELECT * EXCLUDE (_record) REPLACE (
         -- the record's text when the reader kept none (only bad rows need it)
-        CASE WHEN len(reasons) > 0 THEN coalesce(_raw, incoming_raw(_record)) END AS _raw)
+        CASE WHEN len(reasons) > 0 THEN coalesce(_raw, incoming_raw(_record, _row_number))
+        END AS _raw)
     FROM (SELECT
         _row_number, _record, _raw, _raw_length,
         {", ".join(f"v_{c} AS {c}" for c in COLUMN_NAMES)},
