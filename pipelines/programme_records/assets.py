@@ -2,11 +2,9 @@
 loaded write-audit-publish: the file's rows are checked against the contract and audited by the
 blocking raw suite before any of them becomes visible in raw."""
 
-from collections import Counter
-
 import dagster as dg
 
-from expectations import runner
+from expectations import compact, runner
 from expectations.contract_suite import SUITE_NAME
 from sources.programme_records.archive import find_delivery
 from sources.programme_records.loader import FAILED_AUDIT, AuditOutcome, load_file
@@ -29,34 +27,21 @@ _SPEC = {
     "kinds": {"duckdb"},
     "deps": [LANDING],
 }
-EXAMPLES_PER_REASON = 3
 
 
-def ge_audit(df) -> AuditOutcome:
-    result = runner.validate_dataframe(SUITE_NAME, df)
+def ge_audit(rows) -> AuditOutcome:
+    """The raw suite on the rows a file is about to publish (the loader's CandidateRows, or a
+    DataFrame). Candidate rows are validated through compact frames computed in DuckDB, with
+    the verdicts of a full validation (see expectations/compact.py)."""
+    if hasattr(rows, "relation"):
+        result = compact.validate_relation(rows.connection, SUITE_NAME, rows.relation)
+    else:
+        result = runner.validate_dataframe(SUITE_NAME, rows)
     return AuditOutcome(
         passed=result.success,
         check_name=AUDIT_CHECK,
         description=result.describe(),
         metadata=result.to_metadata(),
-    )
-
-
-def quarantine_summary(result) -> str:
-    """Markdown: quarantined rows counted by rule, with a few examples each."""
-    counts = result.reason_counts()
-    if not counts:
-        return "none"
-    examples: dict[str, list[str]] = {}
-    for row, reasons in result.problems:
-        for reason in reasons:
-            key = reason.split(" '", 1)[0] if " '" in reason else reason
-            shown = examples.setdefault(key, [])
-            if len(shown) < EXAMPLES_PER_REASON:
-                shown.append(f"{'whole file' if row is None else f'row {row}'}: {reason}")
-    return "\n".join(
-        f"- **{count}** × {key}\n" + "\n".join(f"  - {e}" for e in examples[key])
-        for key, count in Counter(counts).most_common()
     )
 
 
@@ -163,6 +148,6 @@ def raw_programme_records(
             **common,
             "dagster/row_count": result.rows_quarantined,
             "top_reasons": reasons or "none",
-            "quarantined": dg.MetadataValue.md(quarantine_summary(result)),
+            "quarantined": dg.MetadataValue.md(result.quarantine_summary()),
         },
     )

@@ -13,6 +13,8 @@ kept), so re-running is idempotent. Messages name the submitted file, never a se
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,9 +51,41 @@ class AuditOutcome:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-Audit = Callable[[Any], AuditOutcome]
-"""Called with a pandas DataFrame of the rows about to be published (raw.programme_records
-shape); returns whether they may be published."""
+PROBLEMS_KEPT = 1_000
+"""Quarantined rows listed in LoadResult.problems (all of them are in the quarantine table)."""
+EXAMPLES_PER_REASON = 3
+
+
+class CandidateRows:
+    """The rows about to be published (raw.programme_records shape), as the audit sees them:
+    `len(rows)`, `rows.relation` (a DuckDB view on `rows.connection`, for an audit that lets
+    DuckDB do the heavy lifting) or `rows.frame()` (one DataFrame of every row)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: str):
+        self._con, self._table = con, table
+        (self._count,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        return self._con
+
+    @property
+    def relation(self) -> str:
+        """The temp view holding the rows, for an audit that queries DuckDB itself."""
+        return self._table
+
+    def frame(self):
+        with warnings.catch_warnings():
+            # duckdb's DataFrame conversion uses an `inplace=` pandas deprecates; not ours.
+            warnings.filterwarnings("ignore", message="The inplace keyword", category=Warning)
+            return self._con.execute(f"SELECT * FROM {self._table} ORDER BY _row_number").df()
+
+
+Audit = Callable[[CandidateRows], AuditOutcome]
+"""Called with the rows about to be published; returns whether they may be published."""
 
 
 @dataclass
@@ -64,9 +98,13 @@ class LoadResult:
     rows_quarantined: int
     status: str
     problems: list[tuple[int | None, list[str]]] = field(default_factory=list)
-    """(row number or None for the whole file, reasons) of every quarantined row."""
+    """(row number or None for the whole file, reasons) of the first PROBLEMS_KEPT quarantined
+    rows, in row order (every row and reason is in the quarantine table)."""
     notices: list[str] = field(default_factory=list)
     audit: AuditOutcome | None = None
+    reasons: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    """Rule -> (quarantined rows that broke it, up to EXAMPLES_PER_REASON examples
+    '<row n|whole file>: <reason>'), most frequent first, over ALL quarantined rows."""
 
     def summary(self) -> str:
         if self.status == FAILED_AUDIT:
@@ -89,12 +127,16 @@ class LoadResult:
 
     def reason_counts(self) -> dict[str, int]:
         """How many quarantined rows gave each reason (rules, not values: quoted values cut)."""
-        counts: dict[str, int] = {}
-        for _, reasons in self.problems:
-            for reason in reasons:
-                key = reason.split(" '", 1)[0] if " '" in reason else reason
-                counts[key] = counts.get(key, 0) + 1
-        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+        return {rule: count for rule, (count, _) in self.reasons.items()}
+
+    def quarantine_summary(self) -> str:
+        """Markdown, one entry per rule: how many rows broke it, with a few examples."""
+        if not self.reasons:
+            return "none"
+        return "\n".join(
+            f"- **{count}** × {rule}\n" + "\n".join(f"  - {e}" for e in examples)
+            for rule, (count, examples) in self.reasons.items()
+        )
 
 
 def _status(loaded: int, quarantined: int) -> str:
@@ -116,7 +158,44 @@ def load_file(
     audit: Audit | None = None,
     load_year: int | None = None,
 ) -> LoadResult:
-    """Read, validate, audit and publish the file at `path` (its archived copy)."""
+    """Read, validate, audit and publish the file at `path` (its archived copy).
+
+    While it runs, DuckDB's memory is capped at LT_LOAD_MEMORY_LIMIT (default 384MB; larger
+    intermediate tables spill to DuckDB's temp directory), so a file of a million rows loads in
+    under 1 GiB of resident memory; the setting is restored afterwards. The temp tables of the
+    load are dropped at the end."""
+    limit = os.environ.get("LT_LOAD_MEMORY_LIMIT", DEFAULT_LOAD_MEMORY_LIMIT)
+    previous_limit, temp_directory = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchone()
+    capped = bool(limit and temp_directory)  # without a temp directory nothing could spill
+    if capped:
+        con.execute(f"SET memory_limit = '{_setting(limit)}'")
+    try:
+        return _load_file(con, path, delivery, seeds_dir, excel_extension, audit, load_year)
+    finally:
+        for table in ("incoming", "validated", "json_objects", "csv_rejects", "csv_reject_scans"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        if capped:
+            con.execute(f"SET memory_limit = '{_setting(previous_limit)}'")
+
+
+DEFAULT_LOAD_MEMORY_LIMIT = "384MB"
+
+
+def _setting(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    delivery: Delivery,
+    seeds_dir: Path,
+    excel_extension: Path | None,
+    audit: Audit | None,
+    load_year: int | None,
+) -> LoadResult:
     ensure_raw_schema(con)
     previous = con.execute(
         f"SELECT min(loaded_at) FROM {FILES_TABLE} WHERE file_id = ?", [delivery.file_id]
@@ -143,17 +222,22 @@ def load_file(
     }
     columns = ", ".join(COLUMN_NAMES)
     record_json = "to_json(struct_pack(" + ", ".join(f"{c} := {c}" for c in COLUMN_NAMES) + "))"
+    # A view, not a copy: the audit reads it in batches and the publish step inserts from it.
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {_CANDIDATE} AS
-            SELECT {columns}, $id AS _file_id, $sha AS _file_sha256, $name AS _file_name,
-                   $org AS _organisation, $delivered::TIMESTAMPTZ AS _delivered_at,
-                   _row_number, supplied_columns AS _supplied_columns,
-                   md5({record_json}::VARCHAR) AS _record_hash,
-                   $loaded_at::TIMESTAMPTZ AS _loaded_at
-            FROM validated WHERE len(reasons) = 0 ORDER BY _row_number""",
+        """CREATE OR REPLACE TEMP TABLE load_file_params AS
+           SELECT $id AS _file_id, $sha AS _file_sha256, $name AS _file_name,
+                  $org AS _organisation, $delivered::TIMESTAMPTZ AS _delivered_at,
+                  $loaded_at::TIMESTAMPTZ AS _loaded_at""",
         params,
     )
-    audit_outcome = audit(con.execute(f"SELECT * FROM {_CANDIDATE}").df()) if audit else None
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW {_CANDIDATE} AS
+            SELECT {columns}, _file_id, _file_sha256, _file_name, _organisation, _delivered_at,
+                   _row_number, supplied_columns AS _supplied_columns,
+                   md5({record_json}::VARCHAR) AS _record_hash, _loaded_at
+            FROM validated CROSS JOIN load_file_params WHERE len(reasons) = 0"""
+    )
+    audit_outcome = audit(CandidateRows(con, _CANDIDATE)) if audit else None
     published = audit_outcome is None or audit_outcome.passed
 
     loaded, quarantined = con.execute(
@@ -161,19 +245,14 @@ def load_file(
         "FROM validated"
     ).fetchone()
     status = _status(loaded, quarantined) if published else FAILED_AUDIT
-    not_supplied = (
-        [
-            c
-            for c in COLUMN_NAMES
-            if not con.execute(
-                "SELECT bool_or(list_contains(supplied_columns, ?)) FROM validated "
-                "WHERE len(reasons) = 0",
-                [c],
-            ).fetchone()[0]
-        ]
-        if loaded
-        else []
-    )
+    supplied = {
+        column
+        for (columns,) in con.execute(
+            "SELECT DISTINCT supplied_columns FROM validated WHERE len(reasons) = 0"
+        ).fetchall()
+        for column in columns
+    }
+    not_supplied = [c for c in COLUMN_NAMES if c not in supplied] if loaded else []
     notices = list(read.notices)
     if not_supplied and loaded:
         notices.append(
@@ -199,7 +278,7 @@ def load_file(
             f"""INSERT INTO {QUARANTINE_TABLE}
                 SELECT $id, $sha, $name, $org, _row_number, programme_ref, reasons,
                        array_to_string(reasons, '; '), left(_raw, {RAW_RECORD_PREFIX}),
-                       length(_raw), $loaded_at
+                       coalesce(_raw_length, length(_raw)), $loaded_at
                 FROM validated WHERE len(reasons) > 0 ORDER BY _row_number NULLS FIRST""",
             {k: params[k] for k in ("id", "sha", "name", "org", "loaded_at")},
         )
@@ -229,7 +308,7 @@ def load_file(
         (row, list(reasons))
         for row, reasons in con.execute(
             "SELECT _row_number, reasons FROM validated WHERE len(reasons) > 0 "
-            "ORDER BY _row_number NULLS FIRST"
+            f"ORDER BY _row_number NULLS FIRST LIMIT {PROBLEMS_KEPT}"
         ).fetchall()
     ]
     return LoadResult(
@@ -243,7 +322,26 @@ def load_file(
         problems=problems,
         notices=notices,
         audit=audit_outcome,
+        reasons=_reasons(con),
     )
+
+
+def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, list[str]]]:
+    """Quarantined rows per rule (the reason up to its first quoted value), with examples."""
+    rows = con.execute(
+        f"""WITH broken AS (
+            SELECT _row_number, reason,
+                   CASE WHEN contains(reason, ' ''') THEN split_part(reason, ' ''', 1)
+                        ELSE reason END AS rule
+            FROM validated, unnest(reasons) AS r(reason)
+            WHERE len(reasons) > 0)
+        SELECT rule, count(*) AS n,
+               list(CASE WHEN _row_number IS NULL THEN 'whole file'
+                         ELSE 'row ' || _row_number END || ': ' || reason
+                    ORDER BY _row_number NULLS FIRST)[1:{EXAMPLES_PER_REASON}]
+        FROM broken GROUP BY rule ORDER BY n DESC, rule"""
+    ).fetchall()
+    return {rule: (count, examples) for rule, count, examples in rows}
 
 
 def discard_file(con: duckdb.DuckDBPyConnection, file_id: str, reason: str) -> int:

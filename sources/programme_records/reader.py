@@ -2,13 +2,20 @@
 
 Every format lands in the same temporary table, `incoming`:
 
-    _row_number  INTEGER                 row as a person finds it: the line/row number in a CSV
-                                         or XLSX (the header is row 1), the 1-based position of
-                                         the record in a JSON array
-    _record      MAP(VARCHAR, VARCHAR)   column name (normalised) -> value as text; list values
-                                         from JSON arrays are joined with '; '
-    _parse_error VARCHAR                 why the row could not be read properly, else NULL
-    _raw         VARCHAR                 the row as submitted (CSV line / JSON object text)
+    _row_number  INTEGER     row as a person finds it: the line/row number in a CSV or XLSX
+                             (the header is row 1), the 1-based position of the record in a
+                             JSON array
+    _record      STRUCT or MAP(VARCHAR, VARCHAR)
+                             column name (normalised) -> value as text; list values from JSON
+                             arrays are joined with '; '. A STRUCT (the file's columns, listed
+                             in the temp table `incoming_columns`, plus every contract column)
+                             when the file's columns are known up front; a JSON file whose
+                             records differ also gets `_keys`, the columns each record supplied.
+                             A MAP per record for the exact CSV reader and odd JSON keys.
+    _parse_error VARCHAR     why the row could not be read properly, else NULL
+    _raw         VARCHAR     the row as submitted when the reader kept it (else rebuilt for bad
+                             rows by the temp macro `incoming_raw(_record, _row_number)`)
+    _raw_length  BIGINT      the row's full length when `_raw` holds only a prefix, else NULL
 
 A problem with the whole file (empty, not a CSV/XLSX/JSON, unreadable) is returned as
 `ReadResult.file_error`, with no rows.
@@ -16,6 +23,7 @@ A problem with the whole file (empty, not a CSV/XLSX/JSON, unreadable) is return
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -27,7 +35,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .contract import FILE_FORMATS
+from . import csv_reader
+from .contract import COLUMN_NAMES, FILE_FORMATS
 
 UTF8_BOM = b"\xef\xbb\xbf"
 XLSX_REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
@@ -68,7 +77,8 @@ SELECT
               || CASE json_type(_json) WHEN 'VARCHAR' THEN 'string' ELSE lower(json_type(_json)) END
               || ', not an object of column: value pairs'
     END AS _parse_error,
-    _raw
+    _raw,
+    NULL::BIGINT AS _raw_length
 FROM {source}
 """
 
@@ -96,6 +106,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, excel_extension: Path | No
             "NULL::VARCHAR AS _raw WHERE false)"
         )
     )
+    _no_rebuilt_raw(con)
     if file_format is None:
         expected = ", ".join(FILE_FORMATS)
         return ReadResult(
@@ -103,16 +114,73 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, excel_extension: Path | No
             file_error=f"unsupported file type '{suffix or path.name}' "
             f"(expected one of {expected})",
         )
-    data = path.read_bytes()
-    if not data.strip(b" \t\r\n" + UTF8_BOM):
+    if _is_blank(path):
         return ReadResult(file_format, file_error="the file is empty")
     reader = {"csv": _read_csv, "json": _read_json, "xlsx": _read_xlsx}[file_format]
-    result = reader(con, path, data, excel_extension)
+    result = reader(con, path, excel_extension)
     if result.file_error is None:
         result.rows_read = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
         if result.rows_read == 0:
             result.file_error = "the file has a header but no records"
     return result
+
+
+def _no_rebuilt_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """`incoming_raw(_record)` rebuilds a record's text when the reader did not keep it; readers
+    that keep `_raw` for every row define it as NULL."""
+    con.execute("CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS NULL::VARCHAR")
+
+
+def _is_blank(path: Path) -> bool:
+    """Whether the file holds nothing but whitespace (and a byte-order mark), read in chunks."""
+    with path.open("rb") as handle:
+        first = True
+        while chunk := handle.read(1024 * 1024):
+            if first and chunk.startswith(UTF8_BOM):
+                chunk = chunk[len(UTF8_BOM) :]
+            first = False
+            if chunk.strip(b" \t\r\n"):
+                return False
+    return True
+
+
+def _header_problem(names: list[str]) -> str | None:
+    duplicates = sorted({n for n in names if n and names.count(n) > 1})
+    if duplicates:
+        return f"duplicate column(s) in the header: {', '.join(duplicates)}"
+    if "" in names:
+        return f"the header has an empty column name (column {names.index('') + 1})"
+    return None
+
+
+def _read_csv(con, path: Path, _excel) -> ReadResult:
+    """DuckDB's CSV reader (csv_reader.py); the exact line-by-line reader for files whose lines
+    it cannot account for (values spanning lines, blank lines, an unusual header)."""
+    header = csv_reader.read_header(path)
+    if header is not None:
+        fields, encoding = header
+        names = [normalise_name(h) for h in fields]
+        problem = _header_problem(names)
+        if problem:
+            return ReadResult("csv", encoding, file_error=problem)
+        try:
+            read = csv_reader.read_csv(con, path, names, record_struct)
+        except duckdb.Error:
+            read = False
+        if read:
+            result = ReadResult("csv", encoding=encoding)
+            if encoding == "utf-8-sig":
+                result.notices.append(
+                    "a UTF-8 byte-order mark was removed from the start of the file"
+                )
+            (bad_encoding,) = con.execute(
+                "SELECT count(*) FROM incoming WHERE _parse_error LIKE '%not UTF-8%'"
+            ).fetchone()
+            if bad_encoding:
+                result.encoding = "mixed/invalid utf-8"
+            return result
+        _no_rebuilt_raw(con)
+    return _read_csv_lines(con, path, path.read_bytes())
 
 
 def _decode_lines(data: bytes) -> tuple[list[str], dict[int, str], str]:
@@ -137,7 +205,7 @@ def _decode_lines(data: bytes) -> tuple[list[str], dict[int, str], str]:
     return lines, problems, encoding
 
 
-def _read_csv(con, path: Path, data: bytes, _excel) -> ReadResult:
+def _read_csv_lines(con, path: Path, data: bytes) -> ReadResult:
     lines, bad_lines, encoding = _decode_lines(data)
     result = ReadResult("csv", encoding=encoding)
     if encoding == "utf-8-sig":
@@ -152,19 +220,9 @@ def _read_csv(con, path: Path, data: bytes, _excel) -> ReadResult:
     except csv.Error as exc:
         return ReadResult("csv", encoding, file_error=f"the header is not valid CSV: {exc}")
     names = [normalise_name(h) for h in header]
-    duplicates = sorted({n for n in names if n and names.count(n) > 1})
-    if duplicates:
-        return ReadResult(
-            "csv",
-            encoding,
-            file_error=f"duplicate column(s) in the header: {', '.join(duplicates)}",
-        )
-    if "" in names:
-        return ReadResult(
-            "csv",
-            encoding,
-            file_error=f"the header has an empty column name (column {names.index('') + 1})",
-        )
+    problem = _header_problem(names)
+    if problem:
+        return ReadResult("csv", encoding, file_error=problem)
     rows = {"_row_number": [], "_json": [], "_parse_error": [], "_raw": []}
     first_line = header_line + 1
     while True:
@@ -207,20 +265,40 @@ def _read_csv(con, path: Path, data: bytes, _excel) -> ReadResult:
     return result
 
 
-def _read_json(con, path: Path, data: bytes, _excel) -> ReadResult:
-    encoding = "utf-8-sig" if data.startswith(UTF8_BOM) else "utf-8"
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+def _utf8_problem(path: Path) -> tuple[str, bytes] | None:
+    """Where the file stops being UTF-8 (offset, offending byte), checked in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(8 * 1024 * 1024)
+            pending = decoder.getstate()[0]
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                data = pending + chunk
+                return str(offset - len(pending) + exc.start), data[exc.start : exc.start + 1]
+            if not chunk:
+                return None
+            offset += len(chunk)
+
+
+def _read_json(con, path: Path, _excel) -> ReadResult:
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    encoding = "utf-8-sig" if head.startswith(UTF8_BOM) else "utf-8"
+    problem = _utf8_problem(path)
+    if problem:
+        offset, byte = problem
         return ReadResult(
             "json",
             "invalid",
             file_error=(
-                f"byte 0x{data[exc.start]:02X} at offset {exc.start} is not UTF-8; JSON files must "
-                "be UTF-8 encoded"
+                f"byte 0x{byte[0] if byte else 0:02X} at offset {offset} is not UTF-8; JSON files "
+                "must be UTF-8 encoded"
             ),
         )
-    if not data.lstrip(UTF8_BOM + b" \t\r\n").startswith(b"["):
+    if not head.lstrip(UTF8_BOM + b" \t\r\n").startswith(b"["):
         return ReadResult(
             "json",
             encoding,
@@ -229,14 +307,14 @@ def _read_json(con, path: Path, data: bytes, _excel) -> ReadResult:
     try:
         _json_records_into_incoming(con, f"'{_sql_path(path)}'")
     except duckdb.Error as exc:
-        complete = _complete_json_prefix(data)
+        complete = _complete_json_prefix(path.read_bytes())
         if complete is None:
             return ReadResult("json", encoding, file_error=f"malformed JSON: {_first_line(exc)}")
         # Keep every complete record before the break; name the record where it broke.
         prefix, count, problem, tail = complete
         _json_records_into_incoming(con, "?", [prefix])
         con.execute(
-            "INSERT INTO incoming VALUES (?, NULL, ?, ?)",
+            "INSERT INTO incoming (_row_number, _parse_error, _raw) VALUES (?, ?, ?)",
             [count + 1, f"record {count + 1} could not be read: {problem}", tail[:RAW_PREVIEW]],
         )
     result = ReadResult("json", encoding)
@@ -249,22 +327,77 @@ RAW_PREVIEW = 2_000
 """Characters of an unreadable tail kept for the quarantine."""
 
 
+_JSON_VALUE = """CASE json_type({v})
+    WHEN 'NULL' THEN NULL
+    WHEN 'ARRAY' THEN array_to_string(
+        list_transform(CAST({v} AS JSON[]), x -> coalesce(x ->> '$', '')), '; ')
+    ELSE {v} ->> '$' END"""
+
+
 def _json_records_into_incoming(con, source_sql: str, params: list | None = None) -> None:
-    """`incoming` from a JSON array: a file path literal, or `?` with the text as parameter."""
+    """`incoming` from a JSON array: a file path literal, or `?` with the text as parameter.
+
+    When the file's keys are distinct once normalised, each record's values are extracted in
+    one pass into a STRUCT (with `_keys`, the columns each record supplied); otherwise every
+    record becomes a MAP of its normalised keys."""
     reader = (
         f"read_json_objects({source_sql}, format='array', maximum_object_size=16777216)"
         if source_sql != "?"
         else "(SELECT unnest(CAST(?::JSON AS JSON[])) AS json)"
     )
     con.execute(
-        _INCOMING_FROM_JSON.format(
-            source=f"""(
-        SELECT row_number() OVER () AS _row_number, json AS _json,
-               NULL::VARCHAR AS _parse_error, json::VARCHAR AS _raw
-        FROM {reader})"""
-        ),
+        "CREATE OR REPLACE TEMP TABLE json_objects AS "
+        f"SELECT row_number() OVER () AS _row_number, json FROM {reader}",
         params or [],
     )
+    keys = [
+        k
+        for (k,) in con.execute(
+            "SELECT DISTINCT unnest(json_keys(json)) AS k FROM json_objects "
+            "WHERE json_type(json) = 'OBJECT' ORDER BY k"
+        ).fetchall()
+    ]
+    names = [normalise_name(k) for k in keys]
+    if keys and len(set(names)) == len(names) and not any('"' in k or "\\" in k for k in keys):
+        paths = "[" + ", ".join(_quote("$." + '"' + k + '"') for k in keys) + "]"
+        struct = record_struct(
+            con, names, [_JSON_VALUE.format(v=f"v[{i + 1}]") for i in range(len(keys))]
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE incoming AS
+            SELECT _row_number::INTEGER AS _row_number,
+                   CASE WHEN is_object THEN struct_pack({struct}) END AS _record,
+                   CASE WHEN NOT is_object THEN 'is a JSON ' || CASE json_type
+                        WHEN 'VARCHAR' THEN 'string' ELSE lower(json_type) END
+                        || ', not an object of column: value pairs' END AS _parse_error,
+                   NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length,
+                   CASE WHEN is_object THEN list_filter({_list(names)}, (k, i) -> v[i] IS NOT NULL)
+                        ELSE [] END AS _keys
+            FROM (SELECT _row_number, json_type(json) AS json_type,
+                         json_type(json) = 'OBJECT' AS is_object, json_extract(json, {paths}) AS v
+                  FROM json_objects)
+            ORDER BY _row_number"""
+        )
+    else:
+        con.execute(
+            _INCOMING_FROM_JSON.format(
+                source="""(SELECT _row_number, json AS _json, NULL::VARCHAR AS _parse_error,
+                                  NULL::VARCHAR AS _raw FROM json_objects)"""
+            )
+        )
+    # the record as submitted, for the quarantine (only bad rows ask for it)
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS (SELECT json::VARCHAR "
+        "FROM json_objects WHERE json_objects._row_number = rn)"
+    )
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _list(items: list[str]) -> str:
+    return "[" + ", ".join(_quote(i) for i in items) + "]::VARCHAR[]"
 
 
 def _complete_json_prefix(data: bytes) -> tuple[str, int, str, str] | None:
@@ -307,36 +440,64 @@ def _complete_json_prefix(data: bytes) -> tuple[str, int, str, str] | None:
         ends.append(position)
 
 
-def _read_xlsx(con, path: Path, data: bytes, excel_extension: Path | None) -> ReadResult:
+def _read_xlsx(con, path: Path, excel_extension: Path | None) -> ReadResult:
     # DuckDB's reader can hang on a damaged archive, so check the container first.
-    problem = _xlsx_container_problem(data)
+    problem = _xlsx_container_problem(path)
     if problem:
         return ReadResult("xlsx", file_error=problem)
     if excel_extension is None:
         return ReadResult("xlsx", file_error="the DuckDB excel extension is not available")
     con.execute(f"LOAD '{_sql_path(excel_extension)}'")
+    sheet = f"read_xlsx('{_sql_path(path)}', header=true, all_varchar=true, stop_at_empty=false)"
+    try:
+        fields = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {sheet}").fetchall()]
+    except duckdb.Error as exc:
+        return ReadResult("xlsx", file_error=f"the workbook could not be read: {_first_line(exc)}")
+    names = [normalise_name(f) for f in fields]
+    problem = _header_problem(names)
+    if problem:
+        return ReadResult("xlsx", "xlsx", file_error=problem)
+    struct = record_struct(con, names, [f"t.{_identifier(f)}" for f in fields])
+    any_value = " OR ".join(f"nullif(trim(t.{_identifier(f)}), '') IS NOT NULL" for f in fields)
     try:
         con.execute(
-            _INCOMING_FROM_JSON.format(
-                source=f"""(
-            SELECT _row_number + 1 AS _row_number, _json, NULL::VARCHAR AS _parse_error,
-                   _json::VARCHAR AS _raw
-            FROM (SELECT row_number() OVER () AS _row_number, to_json(t) AS _json
-                  FROM read_xlsx('{_sql_path(path)}', header=true, all_varchar=true,
-                                 stop_at_empty=false) AS t)
+            f"""CREATE OR REPLACE TEMP TABLE incoming AS
+            SELECT _row_number::INTEGER AS _row_number, _record, NULL::VARCHAR AS _parse_error,
+                   NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length
+            FROM (SELECT row_number() OVER () + 1 AS _row_number, struct_pack({struct}) AS _record,
+                         {any_value} AS _has_value
+                  FROM {sheet} AS t)
             -- rows whose cells are all empty are blank lines, not records
-            WHERE list_bool_or(list_transform(map_values(CAST(_json AS MAP(VARCHAR, JSON))),
-                v -> nullif(trim(v ->> '$'), '') IS NOT NULL)))"""
-            )
+            WHERE _has_value
+            ORDER BY _row_number"""
         )
     except duckdb.Error as exc:
         return ReadResult("xlsx", file_error=f"the workbook could not be read: {_first_line(exc)}")
+    con.execute("CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS to_json(record)::VARCHAR")
     return ReadResult("xlsx", encoding="xlsx")
 
 
-def _xlsx_container_problem(data: bytes) -> str | None:
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def record_struct(con: duckdb.DuckDBPyConnection, names: list[str], values: list[str]) -> str:
+    """SQL for `_record` as a STRUCT: the file's columns (`names` -> SQL `values`), then every
+    contract column the file lacks as NULL, so `_record['<contract column>']` always binds.
+    The file's own column names go to the temp table `incoming_columns`."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE incoming_columns AS "
+        "SELECT unnest(?::VARCHAR[]) AS name, generate_subscripts(?::VARCHAR[], 1) AS position",
+        [names, names],
+    )
+    fields = [f"{_identifier(n)} := {v}" for n, v in zip(names, values, strict=True)]
+    fields += [f"{_identifier(c)} := NULL::VARCHAR" for c in COLUMN_NAMES if c not in names]
+    return ", ".join(fields)
+
+
+def _xlsx_container_problem(path: Path) -> str | None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(path) as archive:
             members = set(archive.namelist())
             missing = [m for m in XLSX_REQUIRED_MEMBERS if m not in members]
             if missing:

@@ -225,17 +225,52 @@ def _checks(col: Column, load_year: int) -> list[str]:
     return checks
 
 
-def column_hints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def file_columns(con: duckdb.DuckDBPyConnection) -> list[str] | None:
+    """The file's column names when `_record` is a STRUCT (the reader listed them in
+    `incoming_columns`; a column `_keys` then lists those each record supplied, when records
+    differ), else None (a MAP per record)."""
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'incoming' "
+            "AND database_name = 'temp'"
+        ).fetchall()
+    )
+    if not types["_record"].startswith("STRUCT"):
+        return None
+    rows = con.execute("SELECT name FROM incoming_columns ORDER BY position").fetchall()
+    return [n for (n,) in rows]
+
+
+def column_hints(
+    con: duckdb.DuckDBPyConnection, columns: list[str] | None = None
+) -> dict[str, str]:
     """For each unknown column name in `incoming`, the contract column it most resembles."""
-    unknown = con.execute(
-        "SELECT DISTINCT unnest(map_keys(_record)) AS k FROM incoming WHERE _record IS NOT NULL"
-    ).fetchall()
+    unknown = (
+        con.execute(
+            "SELECT DISTINCT unnest(map_keys(_record)) AS k FROM incoming WHERE _record IS NOT NULL"
+        ).fetchall()
+        if columns is None
+        else [(c,) for c in columns]
+    )
     hints = {}
     for (key,) in unknown:
         if key not in COLUMN_NAMES:
             close = difflib.get_close_matches(key, COLUMN_NAMES, n=1, cutoff=0.6)
             hints[key] = f"'{key}' (did you mean '{close[0]}'?)" if close else f"'{key}'"
     return hints
+
+
+def _has_keys_column(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'incoming' "
+            "AND database_name = 'temp' AND column_name = '_keys'"
+        ).fetchone()[0]
+    )
+
+
+def _list(items: list[str]) -> str:
+    return "[" + ", ".join(_quote(i) for i in items) + "]::VARCHAR[]"
 
 
 def _split(value_sql: str) -> str:
@@ -248,7 +283,8 @@ def _split(value_sql: str) -> str:
 def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = None) -> None:
     """Create the temp table `validated` from `incoming` (see module docstring)."""
     load_year = load_year or date.today().year
-    hints = column_hints(con)
+    columns = file_columns(con)
+    hints = column_hints(con, columns)
     hint_map = (
         "MAP {" + ", ".join(f"{_quote(k)}: {_quote(h)}" for k, h in hints.items()) + "}"
         if hints
@@ -258,6 +294,7 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     values = ",\n".join(
         f"nullif(trim(_record[{_quote(c)}], {strip}), '') AS v_{c}" for c in COLUMN_NAMES
     )
+    ref = f"nullif(trim(_record['programme_ref'], {strip}), '')"  # as v_programme_ref
     figures = ", ".join(_quote(f) for f in FIGURE_COLUMNS)
     fields = ",\n".join(
         f"list_filter({_split(f'v_{c}')}, f -> f NOT IN ({figures})) AS unknown_{c}"
@@ -265,25 +302,45 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     )
     checks = ",\n".join(check for col in COLUMNS for check in _checks(col, load_year))
     known = ", ".join(_quote(c) for c in COLUMN_NAMES)
+    per_record = columns is not None and _has_keys_column(con)
+    source = "incoming"
+    if per_record:  # each distinct set of keys judged once, then joined to its records
+        unknown_columns, supplied_columns = "key_sets.unknown_columns", "key_sets.supplied_columns"
+        source = f"""incoming JOIN (
+            SELECT _keys, list_filter(_keys, k -> k NOT IN ({known})) AS unknown_columns,
+                   list_filter([{known}], k -> list_contains(_keys, k)) AS supplied_columns
+            FROM (SELECT DISTINCT coalesce(_keys, []) AS _keys FROM incoming)
+        ) AS key_sets ON key_sets._keys = coalesce(incoming._keys, [])"""
+    elif columns is None:
+        keys = "coalesce(map_keys(_record), [])"
+        unknown_columns = f"list_filter({keys}, k -> k NOT IN ({known}))"
+        supplied_columns = f"list_filter([{known}], k -> list_contains({keys}, k))"
+    else:  # the same columns on every record: lists computed once, not per row
+        unknown = [c for c in columns if c not in COLUMN_NAMES]
+        supplied = [c for c in COLUMN_NAMES if c in columns]
+        unknown_columns = f"CASE WHEN _record IS NOT NULL THEN {_list(unknown)} ELSE [] END"
+        supplied_columns = f"CASE WHEN _record IS NOT NULL THEN {_list(supplied)} ELSE [] END"
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE validated AS
     WITH aliases AS (SELECT list(code) AS actor_aliases FROM ref_actor_aliases),
     rows AS (
-        SELECT _row_number, _record, _parse_error, _raw,
+        SELECT _row_number, _record, _parse_error, _raw, _raw_length,
                {values},
-               list_filter(coalesce(map_keys(_record), []), k -> k NOT IN ({known}))
-                   AS unknown_columns,
-               list_filter([{known}], k -> list_contains(coalesce(map_keys(_record), []), k))
-                   AS supplied_columns
-        FROM incoming
+               {unknown_columns} AS unknown_columns,
+               {supplied_columns} AS supplied_columns
+        FROM {source}
+    ),
+    repeated AS (  -- programme_refs given more than once in the file, and where first
+        SELECT lower({ref}) AS programme_key, min(_row_number) AS first_row
+        FROM incoming WHERE {ref} IS NOT NULL
+        GROUP BY 1 HAVING count(*) > 1
     ),
     with_lists AS (
         SELECT rows.*,
                list_filter({_split("v_actors")}, a -> NOT list_contains(actor_aliases, a))
                    AS unknown_actors,
                {fields},
-               CASE WHEN v_programme_ref IS NOT NULL THEN first_value(_row_number) OVER (
-                   PARTITION BY lower(v_programme_ref) ORDER BY _row_number) END AS first_row,
+               repeated.first_row,
                held.owner, held.owner_file, submitter.organisation,
                list_contains(supplied_columns, 'collaboration_model') AS supplied_model,
                CASE WHEN list_contains(supplied_columns, 'collaboration_model')
@@ -293,14 +350,19 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         CROSS JOIN aliases
         CROSS JOIN submitter
         LEFT JOIN held ON held.programme_key = lower(rows.v_programme_ref)
+        LEFT JOIN repeated ON repeated.programme_key = lower(rows.v_programme_ref)
     ),
     with_models AS (
         SELECT with_lists.*, models.team_kind AS model_team_kind
         FROM with_lists
         LEFT JOIN ref_model_team_kinds AS models ON models.model = lower(effective_model)
     )
-    SELECT
-        _row_number, _raw,
+    SELECT * EXCLUDE (_record) REPLACE (
+        -- the record's text when the reader kept none (only bad rows need it)
+        CASE WHEN len(reasons) > 0 THEN coalesce(_raw, incoming_raw(_record, _row_number))
+        END AS _raw)
+    FROM (SELECT
+        _row_number, _record, _raw, _raw_length,
         {", ".join(f"v_{c} AS {c}" for c in COLUMN_NAMES)},
         supplied_columns,
         CASE WHEN _parse_error IS NOT NULL THEN [_parse_error]
@@ -312,5 +374,5 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
                 || ' repeats row ' || first_row || ' of the same file' END,
             {checks}
         ], m -> m IS NOT NULL) END AS reasons
-    FROM with_models
+    FROM with_models)
     """)

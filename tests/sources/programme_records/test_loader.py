@@ -4,6 +4,7 @@ change nothing."""
 import duckdb
 import pytest
 
+from sources.programme_records.loader import AuditOutcome
 from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE, RECORDS_TABLE
 from tests.conftest import SAMPLE_DIR
 
@@ -71,3 +72,21 @@ def test_bundled_sample_loads_with_exactly_the_two_documented_bad_rows(con):
     assert any("end_year 2019 is before start_year 2021" in p for p in problems)
     loaded = con.execute(f"SELECT count(*) FROM {RECORDS_TABLE}").fetchone()[0]
     assert loaded == sum(r.rows_loaded for r in results) >= 40
+
+
+def test_the_audit_sees_the_candidate_rows_in_duckdb_and_as_a_frame(con, tmp_path):
+    path = write_csv(tmp_path / "seen.csv", [good_record("S-1"), good_record("S-2", level="x")])
+    seen = {}
+
+    def audit(rows):
+        seen["len"] = len(rows)
+        seen["frame"] = rows.frame()["programme_ref"].tolist()
+        seen["sql"] = rows.connection.execute(
+            f"SELECT list(_row_number) FROM {rows.relation}"
+        ).fetchone()[0]
+        return AuditOutcome(True, "audit", "ok")
+
+    result = load(con, path, audit=audit)
+    assert seen == {"len": 1, "frame": ["S-1"], "sql": [2]}
+    assert result.reason_counts() == {"level": 1}
+    assert result.quarantine_summary().startswith("- **1** × level\n  - row 3: level 'x'")

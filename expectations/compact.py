@@ -1,0 +1,176 @@
+"""Validate a DuckDB table against a suite through compact frames, with the same verdicts.
+
+A row-wise expectation (not null, regex, length, between, in set; with or without a row
+condition or derived columns) judges each row only by the values of the columns it reads, so GE
+reaches the same verdict on the DISTINCT tuples of those columns as on every row. The suite's
+expectations are grouped by the columns they read (a derived column or row condition ties its
+columns together); DuckDB computes each group's distinct tuples and GE validates each group's
+expectations on them. `expect_compound_columns_to_be_unique` gets the rows whose key repeats
+(plus one row), and `expect_table_columns_to_match_set` an empty frame with every column. A
+column checked only for nulls, lengths or a range is reduced further, to a null if any and its
+extreme lengths and values.
+
+The expectations still come from the one suite (for the raw programme records: generated from
+the contract), GE still evaluates each of them, and any of them can fail. What changes: a failed
+expectation counts distinct unexpected values (or tuples), not rows. Expectation types whose
+verdict depends on how often values occur (uniqueness of a column, means, row counts) are
+refused rather than silently weakened.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from . import runner
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+ROW_WISE = {
+    "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_null",
+    "expect_column_values_to_match_regex",
+    "expect_column_values_to_not_match_regex",
+    "expect_column_value_lengths_to_be_between",
+    "expect_column_values_to_be_between",
+    "expect_column_values_to_be_in_set",
+    "expect_column_values_to_not_be_in_set",
+}
+EXTREMES = {
+    # verdict fixed by whether a null occurs and the extreme lengths / values
+    "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_null",
+    "expect_column_value_lengths_to_be_between",
+    "expect_column_values_to_be_between",
+}
+KEY_UNIQUE = "expect_compound_columns_to_be_unique"
+COLUMN_SET = "expect_table_columns_to_match_set"
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _source_columns(column: str, derived: dict[str, str], columns: set[str]) -> set[str]:
+    """The table columns a (possibly derived) column is computed from."""
+    if column not in derived:
+        return {column}
+    found: set[str] = set()
+    for name in _NAME.findall(derived[column]):
+        if name in derived and name != column:
+            found |= _source_columns(name, derived, columns)
+        elif name in columns:
+            found.add(name)
+    return found
+
+
+def groups(suite: dict[str, Any], columns: list[str]) -> list[tuple[list[str], list[dict]]]:
+    """Row-wise expectations grouped by the table columns they read (overlapping sets merged)."""
+    derived = suite.get("meta", {}).get("derived_columns", {})
+    table_columns = set(columns)
+    merged: list[tuple[set[str], list[dict]]] = []
+    for expectation in suite["expectations"]:
+        kind = expectation["type"]
+        if kind in (KEY_UNIQUE, COLUMN_SET):
+            continue
+        if kind not in ROW_WISE:
+            raise ValueError(f"{kind} cannot be validated on distinct values")
+        kwargs = expectation["kwargs"]
+        reads = _source_columns(kwargs["column"], derived, table_columns)
+        condition = kwargs.get("row_condition")
+        if isinstance(condition, dict):
+            reads.add(condition["column"]["name"])
+        overlapping = [g for g in merged if g[0] & reads]
+        for group in overlapping:
+            merged.remove(group)
+            reads |= group[0]
+        merged.append((reads, [e for g in overlapping for e in g[1]] + [expectation]))
+    return [(sorted(cols), expectations) for cols, expectations in merged]
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The inplace keyword", category=Warning)
+        return con.execute(sql).df()
+
+
+def _extremes_sql(
+    relation: str, columns: list[str], expectations: list[dict], derived: dict[str, str]
+) -> str | None:
+    """For one column read directly by null/length/range rules only: SQL for a frame of at
+    most five values with the same verdicts (a null if any, a non-null value, and the values
+    of least and greatest length and value). None when the group needs its distinct values."""
+    if len(columns) != 1 or any(
+        e["type"] not in EXTREMES
+        or e["kwargs"].get("row_condition")
+        or e["kwargs"]["column"] in derived
+        for e in expectations
+    ):
+        return None
+    c = _identifier(columns[0])
+    kinds = {e["type"] for e in expectations}
+    parts = [
+        f"(SELECT {c} FROM {relation} WHERE {c} IS NULL LIMIT 1)",
+        f"(SELECT {c} FROM {relation} WHERE {c} IS NOT NULL LIMIT 1)",
+    ]
+    having = f"FROM {relation} WHERE {c} IS NOT NULL HAVING count(*) > 0"
+    if "expect_column_value_lengths_to_be_between" in kinds:
+        parts += [
+            f"(SELECT arg_min({c}, length({c}::VARCHAR)) {having})",
+            f"(SELECT arg_max({c}, length({c}::VARCHAR)) {having})",
+        ]
+    if "expect_column_values_to_be_between" in kinds:
+        parts += [f"(SELECT min({c}) {having})", f"(SELECT max({c}) {having})"]
+    return " UNION ALL ".join(parts)
+
+
+def validate_relation(
+    con: duckdb.DuckDBPyConnection, suite_name: str, relation: str
+) -> runner.SuiteResult:
+    """Validate the DuckDB table or view `relation` (SQL name) against the suite."""
+    suite = runner.suite_dict(suite_name)
+    derived = suite.get("meta", {}).get("derived_columns", {})
+    empty = _frame(con, f"SELECT * FROM {relation} LIMIT 0")
+    columns = list(empty.columns)
+    (row_count,) = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
+    parts: list[tuple[list[dict], pd.DataFrame]] = []
+    table_level = [e for e in suite["expectations"] if e["type"] == COLUMN_SET]
+    if table_level:
+        parts.append((table_level, empty))
+    for expectation in (e for e in suite["expectations"] if e["type"] == KEY_UNIQUE):
+        key = ", ".join(_identifier(c) for c in expectation["kwargs"]["column_list"])
+        frame = _frame(
+            con,
+            f"""SELECT {key} FROM {relation} WHERE ({key}) IN (
+                    SELECT ({key}) FROM {relation} GROUP BY ALL HAVING count(*) > 1)
+                UNION ALL (SELECT {key} FROM {relation} LIMIT 1)""",
+        )
+        parts.append(([expectation], frame))
+    for group_columns, expectations in groups(suite, columns):
+        present = [c for c in group_columns if c in columns]
+        if present != group_columns:  # a missing column: let GE say so on the empty frame
+            parts.append((expectations, empty))
+            continue
+        selected = ", ".join(_identifier(c) for c in present)
+        sql = _extremes_sql(relation, present, expectations, derived)
+        parts.append(
+            (expectations, _frame(con, sql or f"SELECT DISTINCT {selected} FROM {relation}"))
+        )
+    results = [
+        runner.validate_expectations(suite_name, expectations, frame, derived)
+        for expectations, frame in parts
+    ]
+    return runner.SuiteResult(
+        suite_name=suite_name,
+        table=runner.suite_table(suite_name),
+        success=all(r.success for r in results),
+        evaluated=sum(r.evaluated for r in results),
+        successful=sum(r.successful for r in results),
+        failed=sum(r.failed for r in results),
+        row_count=int(row_count),
+        failures=[f for r in results for f in r.failures],
+    )

@@ -1,0 +1,262 @@
+"""Read a CSV file with DuckDB's own CSV reader into the temp table `incoming` (see reader.py).
+
+Every column is read as text (`all_varchar`), so a bad value becomes a contract reason in SQL;
+DuckDB's rejects table catches only lines that are structurally broken (wrong number of fields,
+an unterminated quote, bytes that are not UTF-8), each with its line number.
+
+DuckDB numbers records, not lines, and silently skips blank lines and lines longer than its
+`max_line_size`. A person needs the line number, so one streaming pass over the bytes counts the
+lines and finds every over-long line (those are quarantined here, with a bounded prefix and their
+length). When every line is then accounted for (header + records + rejected + over-long lines,
+no value spanning lines), record k sits on the k-th line not taken by a rejected or over-long
+line. Otherwise (values spanning lines, blank lines, a header DuckDB cannot use) `read_csv`
+returns None and the caller falls back to the exact line-by-line reader.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+MAX_LINE_BYTES = 8 * 1024 * 1024
+"""Longest line DuckDB is asked to read; a longer one is quarantined whole (prefix + length)."""
+RAW_PREVIEW = 2_000
+"""Characters of an unreadable line kept for the quarantine."""
+_CHUNK = 8 * 1024 * 1024
+_HEADER_PREFIX = 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+_ENCODING_HINT = "(the file looks Latin-1/Windows-1252 encoded; save it as UTF-8)"
+
+
+@dataclass
+class LineScan:
+    newlines: int
+    ends_with_newline: bool
+    long_lines: list[tuple[int, int, int]] = field(default_factory=list)
+    """(line number, byte offset of its start, length in bytes) of every over-long line."""
+
+
+def scan_lines(path: Path, limit: int | None = None) -> LineScan:
+    """Count lines and find those longer than `limit` bytes (default MAX_LINE_BYTES), reading
+    `_CHUNK` bytes at a time: memory stays bounded whatever the file holds, and the search
+    jumps `limit` bytes at a time instead of visiting every line."""
+    limit = limit or MAX_LINE_BYTES
+    newlines, base, line_start, line_number, last = 0, 0, 0, 1, b""
+    long_lines: list[tuple[int, int, int]] = []
+    pending: tuple[int, int] | None = None  # (line number, start) of a long line not yet ended
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            size, position = len(chunk), max(line_start - base, 0)
+            while True:
+                if pending:
+                    end = chunk.find(b"\n", position)
+                    if end < 0:
+                        break
+                    long_lines.append((pending[0], pending[1], base + end - pending[1]))
+                    pending, line_start, position = None, base + end + 1, end + 1
+                    continue
+                window = line_start - base + limit + 1  # a newline must come before this
+                end = chunk.rfind(b"\n", position, min(window, size))
+                if end >= 0:  # every line up to this newline is short enough
+                    line_start, position = base + end + 1, end + 1
+                    continue
+                if window > size:
+                    break  # the line may still end in the next chunk
+                number = newlines + chunk.count(b"\n", 0, line_start - base) + 1
+                if line_start < base:
+                    number = line_number
+                pending, position = (number, line_start), window
+            if line_start >= base:
+                line_number = newlines + chunk.count(b"\n", 0, line_start - base) + 1
+            newlines += chunk.count(b"\n")
+            base += size
+            last = chunk[-1:]
+    if pending:
+        long_lines.append((pending[0], pending[1], base - pending[1]))
+    elif base - line_start > limit:
+        long_lines.append((line_number, line_start, base - line_start))
+    return LineScan(newlines, last == b"\n", long_lines)
+
+
+def read_header(path: Path) -> tuple[list[str], str] | None:
+    """The header's field names and the file's encoding label, or None when the first line is
+    not plain UTF-8 CSV on one line (the exact reader then explains what is wrong)."""
+    with path.open("rb") as handle:
+        prefix = handle.read(_HEADER_PREFIX)
+    encoding = "utf-8-sig" if prefix.startswith(UTF8_BOM) else "utf-8"
+    end = prefix.find(b"\n")
+    if end < 0:
+        return None
+    try:
+        line = prefix[:end].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO(line, newline=""), strict=True))
+    except csv.Error:
+        return None
+    if len(rows) != 1 or '"' in line and line.count('"') % 2:
+        return None
+    return rows[0], encoding
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _raw_line(path: Path, offset: int) -> tuple[bytes, int]:
+    """Up to RAW_PREVIEW*4 bytes of the line at byte `offset`, and its full length. The line
+    starts after the last newline before `offset` (DuckDB's reported position may be one byte
+    into the line)."""
+    with path.open("rb") as handle:
+        handle.seek(max(offset - 64, 0))
+        before = handle.read(offset - max(offset - 64, 0))
+        newline = before.rfind(b"\n")
+        handle.seek(offset - len(before) + newline + 1 if newline >= 0 else offset)
+        head = handle.read(RAW_PREVIEW * 4)
+        end = head.find(b"\n")
+        if end >= 0:
+            return head[:end].rstrip(b"\r"), end
+        length = len(head)
+        while chunk := handle.read(_CHUNK):
+            found = chunk.find(b"\n")
+            if found >= 0:
+                return head, length + found
+            length += len(chunk)
+        return head, length
+
+
+def _encoding_problem(raw: bytes, line: int) -> str:
+    try:
+        raw.decode("utf-8")
+        return f"line {line} is not UTF-8 {_ENCODING_HINT}"
+    except UnicodeDecodeError as exc:
+        return (
+            f"byte 0x{raw[exc.start]:02X} at position {exc.start + 1} of line {line} is "
+            f"not UTF-8 {_ENCODING_HINT}"
+        )
+
+
+def _reject_reason(error_type: str, message: str, fields: int, raw: bytes, line: int) -> str:
+    if error_type == "INVALID ENCODING":
+        return _encoding_problem(raw, line)
+    if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+        found = message.rsplit("Found:", 1)[-1].strip()
+        return f"has {found} fields but the header has {fields}"
+    return f"is not valid CSV: {message.strip().splitlines()[0]}"
+
+
+def read_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    names: list[str],
+    record_struct: Callable[[duckdb.DuckDBPyConnection, list[str], list[str]], str],
+) -> bool:
+    """Fill `incoming` from the CSV at `path` whose normalised header is `names`. Returns False
+    (leaving `incoming` to be rebuilt) when the lines cannot all be accounted for."""
+    scan = scan_lines(path)
+    total_lines = scan.newlines + (0 if scan.ends_with_newline else 1)
+    columns = ", ".join(f"c{i}: 'VARCHAR'" for i in range(len(names)))
+    con.execute("DROP TABLE IF EXISTS csv_rejects")
+    con.execute("DROP TABLE IF EXISTS csv_reject_scans")
+    struct = record_struct(con, names, [f"c{i}" for i in range(len(names))])
+    # first numbered as if every record sat on its own line after the header (checked below)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE incoming AS
+        SELECT (row_number() OVER () + 1)::INTEGER AS _row_number,
+               struct_pack({struct}) AS _record,
+               NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length
+        FROM read_csv({_quote(str(path))}, columns = {{{columns}}}, header = true,
+            auto_detect = false, delim = ',', quote = '"', escape = '"', all_varchar = true,
+            strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES},
+            store_rejects = true, rejects_table = 'csv_rejects',
+            rejects_scan = 'csv_reject_scans')"""
+    )
+    fields = [f"_record[{_quote(n)}]" for n in names]
+    spans = " OR ".join(f"contains({f}, E'\\n')" for f in fields)
+    records, multi_line = con.execute(
+        f"SELECT count(*), coalesce(bool_or({spans}), false) FROM incoming"
+    ).fetchone()
+    rejects = con.execute(
+        "SELECT line, min(line_byte_position), list(error_type ORDER BY column_idx), "
+        "list(error_message ORDER BY column_idx), bool_or(contains(csv_line, E'\\n')) "
+        # over-long lines are found by scan_lines (DuckDB reports some, skips others silently)
+        "FROM csv_rejects WHERE error_type <> 'LINE SIZE OVER MAXIMUM' "
+        "GROUP BY line ORDER BY line"
+    ).fetchall()
+    taken = {line for line, *_ in rejects} | {line for line, _, _ in scan.long_lines}
+    if (
+        multi_line
+        or any(spans_lines for *_, spans_lines in rejects)
+        or len(taken) != len(rejects) + len(scan.long_lines)
+        or 1 + records + len(taken) != total_lines
+        or any(line < 2 for line in taken)
+    ):
+        return False
+    if taken:  # record k sits on the k-th line not taken by a rejected or over-long line
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE csv_taken AS SELECT unnest(?::BIGINT[]) AS line",
+            [sorted(taken)],
+        )
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE incoming AS
+            SELECT numbered.line::INTEGER AS _row_number, incoming.* EXCLUDE (_row_number)
+            FROM incoming JOIN (
+                SELECT line, row_number() OVER (ORDER BY line) + 1 AS _row_number
+                FROM range(2, $last + 1) AS lines(line) ANTI JOIN csv_taken USING (line)
+            ) AS numbered USING (_row_number)""",
+            {"last": total_lines},
+        )
+    blank = " AND ".join(f"nullif(trim({f}), '') IS NULL" for f in fields)
+    con.execute(f"DELETE FROM incoming WHERE {blank}")  # a blank record is not a record
+    values = [f"struct_extract(record, {_quote(n)})" for n in names]
+    fields = ", ".join(
+        f"CASE WHEN regexp_matches({v}, '[\",\\r\\n]') "
+        f"THEN '\"' || replace({v}, '\"', '\"\"') || '\"' ELSE coalesce({v}, '') END"
+        for v in values
+    )
+    # a record's text, rebuilt from its values, for the quarantine (only bad rows ask for it)
+    con.execute(
+        f"CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS concat_ws(',', {fields})"
+    )
+    broken = []
+    for line, offset, types, messages, _ in rejects:
+        raw, length = _raw_line(path, offset)
+        reasons = dict.fromkeys(
+            _reject_reason(t, m, len(names), raw, line)
+            for t, m in zip(types, messages, strict=True)
+        )
+        text = raw.decode("utf-8") if _utf8(raw) else raw.decode("cp1252", "replace")
+        broken.append((line, "; ".join(reasons), text, length))
+    for line, offset, length in scan.long_lines:
+        raw, _ = _raw_line(path, offset)
+        broken.append(
+            (
+                line,
+                f"line {line} is {length:,} bytes long, more than the {MAX_LINE_BYTES:,} a "
+                "line may have (its first characters are kept)",
+                raw.decode("utf-8", errors="replace"),
+                length,
+            )
+        )
+    if broken:
+        con.executemany("INSERT INTO incoming VALUES (?, NULL, ?, ?, ?)", [list(b) for b in broken])
+    return True
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        codecs.decode(raw, "utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

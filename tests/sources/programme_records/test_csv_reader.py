@@ -1,0 +1,83 @@
+"""DuckDB's CSV reader with exact line numbers: broken lines quarantined where they are, over-long
+lines kept as a bounded prefix with their length, irregular files read by the exact reader."""
+
+import duckdb
+import pytest
+
+from sources.programme_records import csv_reader
+from sources.programme_records.raw_schema import QUARANTINE_TABLE
+
+from .helpers import csv_text, good_record, load
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_broken_lines_keep_their_line_and_later_records_keep_theirs(con, tmp_path):
+    lines = csv_text([good_record(f"L-{i}") for i in range(1, 6)]).splitlines()
+    lines[2] = "L-2,only two"  # too few fields
+    lines[4] += ",extra"  # too many
+    path = _write(tmp_path, "broken.csv", "\n".join(lines) + "\n")
+    result = load(con, path)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5, 3, 2)
+    assert con.execute(
+        "SELECT _row_number, programme_ref FROM raw.programme_records ORDER BY 1"
+    ).fetchall() == [(2, "L-1"), (4, "L-3"), (6, "L-5")]
+    quarantined = con.execute(
+        f"SELECT _row_number, reason, raw_record FROM {QUARANTINE_TABLE} ORDER BY 1"
+    ).fetchall()
+    assert [(row, raw) for row, _, raw in quarantined] == [(3, lines[2]), (5, lines[4])]
+    assert "has 2 fields" in quarantined[0][1] and "fields but the header has" in quarantined[1][1]
+
+
+def test_values_spanning_lines_and_blank_lines_fall_back_to_exact_numbering(con, tmp_path):
+    text = csv_text([good_record("S-1", programme_name="two\nlines"), good_record("S-2")])
+    third = csv_text([good_record("S-3")]).split("\n")[1]
+    path = _write(tmp_path, "spans.csv", text + "\n" + third)
+    result = load(con, path)
+    assert result.rows_loaded == 3
+    assert con.execute("SELECT _row_number FROM raw.programme_records ORDER BY 1").fetchall() == [
+        (2,),
+        (4,),
+        (6,),
+    ]
+
+
+def test_an_over_long_line_is_quarantined_with_a_bounded_prefix_and_its_length(
+    con, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(csv_reader, "MAX_LINE_BYTES", 100_000)
+    huge = good_record("H-2", programme_name="x" * 250_000)
+    path = _write(tmp_path, "long.csv", csv_text([good_record("H-1"), huge, good_record("H-3")]))
+    result = load(con, path)
+    assert (result.rows_loaded, result.rows_quarantined) == (2, 1)
+    row, reason, kept, length = con.execute(
+        f"SELECT _row_number, reason, length(raw_record), raw_record_length FROM {QUARANTINE_TABLE}"
+    ).fetchone()
+    assert row == 3 and "more than the 100,000 a line may have" in reason
+    assert kept == 2_000 and length > 250_000
+    assert con.execute(
+        "SELECT list(_row_number ORDER BY _row_number) FROM raw.programme_records"
+    ).fetchone()[0] == [2, 4]
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 20])
+def test_scan_lines_finds_every_over_long_line(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(csv_reader, "_CHUNK", chunk)
+    lengths = [0, 5, 150, 99, 100, 101, 1_000, 3, 250]
+    path = tmp_path / "lines.txt"
+    path.write_bytes(b"\n".join(b"x" * n for n in lengths))
+    scan = csv_reader.scan_lines(path, limit=100)
+    starts = [sum(n + 1 for n in lengths[:i]) for i in range(len(lengths))]
+    expected = [(i + 1, starts[i], n) for i, n in enumerate(lengths) if n > 100]
+    assert (scan.newlines, scan.ends_with_newline, scan.long_lines) == (8, False, expected)
