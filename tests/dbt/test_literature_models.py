@@ -47,7 +47,7 @@ def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
         "--log-path",
         str(tmp_path / "logs"),
         "--select",
-        "countries source:literature+",
+        "countries source:literature+ +fct_publication_theme +mart_literature_coding_sheet",
         "--indirect-selection",
         "cautious",
     ]
