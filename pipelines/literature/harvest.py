@@ -14,9 +14,9 @@ file. Each materialisation also shows the states as metadata.
 
 Full refresh is one switch: run config `ops: {harvest_literature_pages: {config:
 {full_refresh: true}}}` (OpenAlex drops its `from_updated_date` filter; both start from the
-first page). OpenAlex needs OPENALEX_API_KEY: without it OpenAlex fetches nothing (its materialisation says
-`skipped` and why, a warning is logged and its warning-level check fails naming the variable),
-and ERIC is harvested and loaded as usual.
+first page). OpenAlex needs OPENALEX_API_KEY: without it OpenAlex fetches nothing (its
+materialisation says `skipped` and why, a warning is logged and its warning-level check fails
+naming the variable), and ERIC is harvested and loaded as usual.
 """
 
 import os

@@ -35,7 +35,8 @@ def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
         "--log-path",
         str(tmp_path / "logs"),
         "--select",
-        "countries dim_country source:literature+ +fct_publication_theme +mart_literature_coding_sheet",
+        "countries dim_country source:literature+"
+        " +fct_publication_theme +mart_literature_coding_sheet",
         "--indirect-selection",
         "cautious",
     ]
