@@ -2,7 +2,8 @@
 
 One multi-asset, `harvest/openalex_pages` and `harvest/eric_pages` (subsettable), runs
 `sources.literature.run.harvest_literature` query by query. It writes page files only (no
-DuckDB), so it is not in the warehouse pool; `raw/...` (raw_literature) loads them after it.
+DuckDB), so it is not in the warehouse pool but in its own (`literature_harvest`, one slot: two
+harvests would race on the state file); `raw/...` (raw_literature) loads them after it.
 
 Incremental state (per source and query: OpenAlex `updated_since`, the resume cursor or offset
 of a run that stopped) is the `StateFile` in the raw store, saved after every query. Why there
@@ -36,6 +37,8 @@ from sources.openalex import openalex_settings
 from .resources import LiteratureStoreResource
 
 HARVEST_OP = "harvest_literature_pages"
+# One harvest at a time (every pool has one slot): two would race on the state file.
+HARVEST_POOL = "literature_harvest"
 HARVEST_KEYS = {
     "openalex": dg.AssetKey(["harvest", "openalex_pages"]),
     "eric": dg.AssetKey(["harvest", "eric_pages"]),
@@ -153,6 +156,7 @@ def harvest_sources(
         for key in HARVEST_KEYS.values()
     ],
     can_subset=True,
+    pool=HARVEST_POOL,
 )
 def harvest_literature_pages(
     context: dg.AssetExecutionContext,

@@ -174,3 +174,29 @@ def test_without_an_openalex_key_openalex_is_skipped_visibly_and_eric_still_runs
     assert "OPENALEX_API_KEY" in materialized[HARVEST_KEYS["openalex"]]["skipped"].value
     assert materialized[HARVEST_KEYS["eric"]]["records"].value == 1
     assert warehouse_rows("SELECT count(*) FROM raw.eric_documents") == [(1,)]
+
+
+def test_harvest_has_its_own_pool_and_the_load_is_in_the_warehouse_pool():
+    from pipelines.literature.assets import raw_literature
+    from pipelines.literature.harvest import HARVEST_POOL, harvest_literature_pages
+    from pipelines.warehouse.resource import WAREHOUSE_POOL
+
+    assert harvest_literature_pages.op.pool == HARVEST_POOL != WAREHOUSE_POOL
+    assert raw_literature.op.pool == WAREHOUSE_POOL
+    for key in raw_literature.keys:
+        assert set(HARVEST_KEYS.values()) <= set(raw_literature.asset_deps[key])
+
+
+def test_daily_schedule_runs_the_harvest_job_and_can_start_stopped(monkeypatch):
+    from pipelines.literature.jobs import harvest_schedule
+
+    monkeypatch.delenv("LT_LITERATURE_HARVEST_CRON", raising=False)
+    monkeypatch.delenv("LT_LITERATURE_HARVEST_SCHEDULE", raising=False)
+    schedule = harvest_schedule()
+    assert (schedule.job_name, schedule.cron_schedule) == ("harvest_literature", "0 5 * * *")
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    monkeypatch.setenv("LT_LITERATURE_HARVEST_SCHEDULE", "off")
+    monkeypatch.setenv("LT_LITERATURE_HARVEST_CRON", "30 2 * * *")
+    schedule = harvest_schedule()
+    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    assert schedule.cron_schedule == "30 2 * * *"
