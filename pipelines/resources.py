@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from .literature.assets import LiteratureStoreResource
+from .literature.resources import LiteratureStoreResource
 from .programme_records.resources import LandingResource
 from .sector_plans.resources import PlanipolisResource
 from .settings import DBT_EXECUTABLE, Settings

@@ -2,12 +2,9 @@
 
 The connectors (`sources/openalex`, `sources/eric`, `sources/literature`) write every fetched
 page as a file with a manifest; this asset loads the pages not loaded yet with `read_json`
-(set-based), quarantining pages and records that do not parse. Harvesting from the live APIs
-(a schedule with incremental cursors) is wired in a later step; `make run` delivers the bundled
-demo pages into the raw store.
+(set-based), quarantining pages and records that do not parse. The harvest assets
+(`harvest.py`) write the page files; `make run` delivers the bundled demo pages instead.
 """
-
-from pathlib import Path
 
 import dagster as dg
 
@@ -20,6 +17,8 @@ from sources.literature.raw_schema import (
 )
 
 from ..warehouse.resource import WAREHOUSE_POOL, WarehouseResource
+from .harvest import HARVEST_KEYS
+from .resources import LiteratureStoreResource
 
 
 def _key(table: str) -> dg.AssetKey:
@@ -34,19 +33,15 @@ LITERATURE_TABLES = {
 }
 
 
-class LiteratureStoreResource(dg.ConfigurableResource):
-    """Where the literature connectors write their page files."""
-
-    raw_dir: str
-
-    @property
-    def path(self) -> Path:
-        return Path(self.raw_dir)
-
-
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(_key(table), description=text, group_name="raw", kinds={"duckdb"})
+        dg.AssetSpec(
+            _key(table),
+            description=text,
+            group_name="raw",
+            kinds={"duckdb"},
+            deps=list(HARVEST_KEYS.values()),
+        )
         for table, text in LITERATURE_TABLES.items()
     ],
     pool=WAREHOUSE_POOL,

@@ -1,11 +1,38 @@
-"""Jobs of the literature source."""
+"""Jobs and schedule of the literature source."""
+
+import os
 
 import dagster as dg
 
 from .assets import raw_literature
+from .harvest import HARVEST_OP, harvest_cron, harvest_literature_pages
 
 load_literature = dg.define_asset_job(
     name="load_literature",
     selection=dg.AssetSelection.assets(raw_literature),
     description="Load the OpenAlex and ERIC page files of the raw store into raw.",
 )
+
+harvest_literature_job = dg.define_asset_job(
+    name="harvest_literature",
+    selection=dg.AssetSelection.assets(harvest_literature_pages, raw_literature),
+    description="Fetch what changed for every literature query (incremental; full refresh: "
+    f"ops.{HARVEST_OP}.config.full_refresh = true), then load the new page files into raw.",
+)
+
+
+def harvest_schedule() -> dg.ScheduleDefinition:
+    """Daily (LT_LITERATURE_HARVEST_CRON, default 05:00 UTC); on unless
+    LT_LITERATURE_HARVEST_SCHEDULE=off."""
+    on = (os.environ.get("LT_LITERATURE_HARVEST_SCHEDULE") or "on").strip().lower() != "off"
+    return dg.ScheduleDefinition(
+        name="literature_daily_harvest",
+        job=harvest_literature_job,
+        cron_schedule=harvest_cron(),
+        execution_timezone="UTC",
+        default_status=(
+            dg.DefaultScheduleStatus.RUNNING if on else dg.DefaultScheduleStatus.STOPPED
+        ),
+        description="Incremental literature harvest: each query fetches only what changed "
+        "since its last complete run, or resumes where a stopped run left off.",
+    )

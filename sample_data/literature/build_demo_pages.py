@@ -81,7 +81,8 @@ WORKS = [
         [],
         112,
         "gold",
-        "We review studies of professional learning communities and their effects on teaching practice and pupil learning.",
+        "We review studies of professional learning communities and their effects on teaching practice and pupil learning."
+        " Effective communities rest on a shared vision of pupil learning. They also need trust and mutual respect among colleagues.",
     ),
     (
         "W9000000002",
@@ -93,7 +94,8 @@ WORKS = [
         [],
         240,
         "closed",
-        "Networked learning communities link groups of schools with universities and local authorities in collaborative enquiry.",
+        "Networked learning communities link groups of schools with universities and local authorities in collaborative enquiry."
+        " Networking between schools, clear roles and responsibilities and open communication sustained the networks.",
     ),
     (
         "W9000000003",
@@ -117,7 +119,8 @@ WORKS = [
         ["W9000000002"],
         77,
         "hybrid",
-        "Teaching school alliances organise support from stronger to weaker schools across England.",
+        "Teaching school alliances organise support from stronger to weaker schools across England."
+        " Alliances relied on strategic leadership and quality assurance. Sharing best practice was the main way of working.",
     ),
     (
         "W9000000005",
@@ -192,7 +195,8 @@ WORKS = [
         [],
         64,
         "closed",
-        "Partnership agreements between universities and schools structure placements and mentoring.",
+        "Partnership agreements between universities and schools structure placements and mentoring."
+        " Joint planning and shared decision-making gave partners the flexibility to adapt to the needs of each school. Matched funding paid for mentor time, and the commitment of all partners kept the partnership going.",
     ),
     (
         "W9000000011",
@@ -255,7 +259,8 @@ WORKS = [
         ["W9000000005"],
         18,
         "gold",
-        "Teachers in Cape Town adapted lesson study to mathematics with university facilitators.",
+        "Teachers in Cape Town adapted lesson study to mathematics with university facilitators."
+        " Facilitators and teachers built a common language and a shared purpose through joint observation.",
     ),
     (
         "W9000000016",
@@ -267,7 +272,8 @@ WORKS = [
         ["W9000000001", "W9000000009", "W9990000000"],
         1,
         "closed",
-        "Teachers who plan and review lessons together are more likely to stay in the profession.",
+        "Teachers who plan and review lessons together are more likely to stay in the profession."
+        " Schools with professional relationships and shared decision-making kept more of their teachers.",
     ),
 ]
 

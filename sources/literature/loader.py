@@ -10,6 +10,8 @@ a page is identified by (source, query, run, page), so loading again changes not
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +54,35 @@ _ABSTRACT = (
 
 def _columns_literal(columns: dict[str, str]) -> str:
     return "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
+
+
+DEFAULT_MEMORY_LIMIT = "1GB"
+# read_json's largest JSON document (a page file). DuckDB sizes its read buffers from it, so a
+# generous 1 GiB cost gigabytes of memory; a page of 200 works is a few MB. A larger page is
+# quarantined with DuckDB's reason ("maximum_object_size ... exceeded").
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+
+
+def memory_limit_from_env() -> str:
+    """LT_LITERATURE_LOAD_MEMORY_LIMIT (DuckDB size, default 1GB; empty or "none": DuckDB's own
+    default of 80% of RAM). DuckDB keeps the rows of the load transaction in its buffer pool and
+    spills to its temp directory beyond the limit; without one, 200k works peaked at 3.5 GB."""
+    value = (os.environ.get("LT_LITERATURE_LOAD_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT).strip()
+    return "" if value.lower() == "none" else value
+
+
+@contextmanager
+def _memory_limit(con: duckdb.DuckDBPyConnection, limit: str):
+    """Apply DuckDB's memory_limit for the load, then restore the previous one."""
+    if not limit:
+        yield
+        return
+    (previous,) = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    con.execute("SET memory_limit = ?", [limit])
+    try:
+        yield
+    finally:
+        con.execute("SET memory_limit = ?", [previous])
 
 
 @dataclass
@@ -99,9 +130,20 @@ SOURCES = (
 
 
 def load_literature_pages(
-    con: duckdb.DuckDBPyConnection, raw_root: Path, *, reload: bool = False
+    con: duckdb.DuckDBPyConnection,
+    raw_root: Path,
+    *,
+    reload: bool = False,
+    memory_limit: str | None = None,
 ) -> LiteratureLoad:
-    """Load the pages under `raw_root` not loaded yet (all of them with `reload`)."""
+    """Load the pages under `raw_root` not loaded yet (all of them with `reload`), within
+    DuckDB's `memory_limit` (default: memory_limit_from_env())."""
+    limit = memory_limit_from_env() if memory_limit is None else memory_limit
+    with _memory_limit(con, limit):
+        return _load(con, raw_root, reload)
+
+
+def _load(con: duckdb.DuckDBPyConnection, raw_root: Path, reload: bool) -> LiteratureLoad:
     ensure_raw_schema(con)
     result = LiteratureLoad()
     manifests = sorted(str(p) for p in Path(raw_root).resolve().glob(f"*/*/*/{MANIFEST}"))
@@ -243,7 +285,7 @@ def _records_sql(source: _Source) -> str:
         SELECT filename, unnest({source.unnest}) AS r,
                generate_subscripts({source.unnest}, 1) AS pos
         FROM read_json($files, columns = {_columns_literal(source.page_columns)},
-                       filename = true, maximum_object_size = 1073741824)"""
+                       filename = true, maximum_object_size = {MAX_PAGE_BYTES})"""
 
 
 def _record_pages_and_quarantine(con, loaded_at) -> None:

@@ -6,67 +6,22 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
-from pathlib import Path
 
-import duckdb
-import pytest
-
-from pipelines.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from sources.literature.loader import load_literature_pages
-from sources.literature.raw_schema import ensure_raw_schema
 from sources.literature.raw_store import RawStore
+from tests.dbt.literature_build import build
 from tests.sources.literature.helpers import (
-    REPO_ROOT,
     eric_page,
     openalex_page,
     real_eric_response,
     real_openalex_work,
 )
 
-DEMO = REPO_ROOT / "sample_data" / "literature"
-
-
-def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
-    """Prepare raw tables in a fresh warehouse, run dbt build, return a read-only connection."""
-    warehouse = tmp_path / "warehouse" / "learning_teams.duckdb"
-    warehouse.parent.mkdir(parents=True)
-    con = duckdb.connect(str(warehouse))
-    ensure_raw_schema(con)
-    prepare(con)
-    con.close()
-    env = {**os.environ, "LT_WAREHOUSE_PATH": str(warehouse), "DO_NOT_TRACK": "1"}
-    command = [
-        DBT_EXECUTABLE,
-        "build",
-        "--profiles-dir",
-        ".",
-        "--target-path",
-        str(tmp_path / "target"),
-        "--log-path",
-        str(tmp_path / "logs"),
-        "--select",
-        "countries source:literature+",
-        "--indirect-selection",
-        "cautious",
-    ]
-    done = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-4000:]
-    assert "unit_test" not in done.stdout or "FAIL" not in done.stdout
-    return duckdb.connect(str(warehouse), read_only=True)
-
 
 def test_models_build_on_empty_raw_tables(tmp_path):
     con = build(tmp_path, lambda con: None)
     for table in ("dim_publication", "fct_publication_author", "fct_citation"):
         assert con.execute(f"SELECT count(*) FROM marts.{table}").fetchone() == (0,)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("literature_demo")
-    return build(tmp_path, lambda con: load_literature_pages(con, DEMO))
 
 
 def publication_of(con, key):
@@ -177,3 +132,34 @@ def test_real_records_in_both_sources_merge(tmp_path):
         True,
     )
     assert rows[1][0] == ["eric:EJ1286736"]
+
+
+def test_demo_coding_sheet_has_every_component_with_its_evidence(demo):
+    (publications,) = demo.execute("SELECT count(*) FROM marts.dim_publication").fetchone()
+    rows = demo.execute(
+        """SELECT component_code, is_evidenced, evidence_sentence, evidence_matched_words
+           FROM marts.mart_literature_coding_sheet"""
+    ).fetchall()
+    assert len(rows) == publications * 10
+    evidenced = [r for r in rows if r[1]]
+    assert {r[0] for r in evidenced} == {r[0] for r in rows}  # all ten, in the demo
+    for _, _, sentence, words in evidenced:
+        assert all(word in sentence.lower() for word in words)
+    (sentence,) = demo.execute(
+        """SELECT evidence_sentence FROM marts.mart_literature_coding_sheet
+           WHERE openalex_id = 'W9000000010' AND component_code = 'resources'"""
+    ).fetchone()
+    assert sentence.startswith("Matched funding paid for mentor time")
+
+
+def test_demo_publication_themes_cover_title_and_abstract(demo):
+    themes = demo.execute(
+        """SELECT t.concept_code, t.mention_count, t.in_title, t.matched_words
+           FROM marts.fct_publication_theme AS t
+           JOIN marts.dim_publication AS p USING (publication_sk)
+           WHERE p.openalex_id = 'W9000000002'"""
+    ).fetchall()
+    by_code = {code: (count, in_title, words) for code, count, in_title, words in themes}
+    assert by_code["networked_learning_community"][1] is True  # in the title
+    assert by_code["networking"] == (1, False, ["networking"])  # abstract only
+    assert {"roles_and_responsibilities", "communications"} <= set(by_code)

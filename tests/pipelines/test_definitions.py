@@ -119,8 +119,8 @@ def test_downstream_assets_update_automatically_but_only_past_passing_blocking_c
 
     for key in graph.get_all_asset_keys():
         condition = graph.get(key).automation_condition
-        if key.path[0] in ("raw", "landing") or not graph.get(key).is_materializable:
-            assert condition is None  # sensors drive ingestion; external sources are not run
+        if key.path[0] in ("raw", "landing", "harvest") or not graph.get(key).is_materializable:
+            assert condition is None  # sensors and schedules drive these; external ones never run
         else:
             assert condition == WAREHOUSE_CONDITION, key
     labels = str(WAREHOUSE_CONDITION.get_node_snapshot(""))

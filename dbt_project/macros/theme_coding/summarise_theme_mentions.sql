@@ -1,7 +1,7 @@
 {#- From mentions (the output of code_texts) to one row per text and concept: what
-    fct_plan_theme / fct_publication_theme will select from fct_plan_theme_mention /
-    int_publications_coded. `id_columns` identify a text (e.g. ['plan_id'] for a plan,
-    ['publication_id']). Output: the id columns, concept_type, concept_code, mention_count
+    fct_plan_theme will select from fct_plan_theme_mention. `id_columns` identify a text
+    (e.g. ['plan_id']). (fct_publication_theme codes sentence by sentence, so it counts
+    (sentence, position) pairs itself.) Output: the id columns, concept_type, concept_code, mention_count
     (distinct matched positions, so two patterns matching the same words count once),
     languages (of the patterns that matched), first_char_offset, example_context. -#}
 {% macro summarise_theme_mentions(mentions_relation, id_columns) -%}

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from sources.literature.state import QueryState
+from sources.literature.state import STATE_FILE, QueryState, StateFile
 
 
 def test_state_round_trips_through_json():
@@ -26,3 +26,19 @@ def test_state_of_another_query_is_refused():
     data = QueryState("openalex", "a").to_dict()
     with pytest.raises(ValueError, match="openalex/a"):
         QueryState.from_dict(data, source="openalex", query_id="b")
+
+
+def test_state_file_round_trips_and_starts_empty(tmp_path):
+    states = StateFile.in_store(tmp_path / "raw")
+    assert states.load() == {}
+    saved = {"openalex/a": QueryState("openalex", "a", resume_at="c2").to_dict()}
+    states.save(saved)
+    assert StateFile.in_store(tmp_path / "raw").load() == saved
+    assert not list((tmp_path / "raw").glob("*.tmp"))
+
+
+def test_a_damaged_state_file_is_named(tmp_path):
+    path = tmp_path / STATE_FILE
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match=STATE_FILE):
+        StateFile(path).load()

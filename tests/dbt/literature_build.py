@@ -1,0 +1,46 @@
+"""A temporary warehouse with the literature models built by dbt (shared by the tests/dbt
+modules; the demo build is one session fixture in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from sources.literature.raw_schema import ensure_raw_schema
+from tests.sources.literature.helpers import REPO_ROOT
+
+DEMO = REPO_ROOT / "sample_data" / "literature"
+
+
+def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
+    """Prepare raw tables in a fresh warehouse, run dbt build, return a read-only connection."""
+    warehouse = tmp_path / "warehouse" / "learning_teams.duckdb"
+    warehouse.parent.mkdir(parents=True)
+    con = duckdb.connect(str(warehouse))
+    ensure_raw_schema(con)
+    prepare(con)
+    con.close()
+    env = {**os.environ, "LT_WAREHOUSE_PATH": str(warehouse), "DO_NOT_TRACK": "1"}
+    command = [
+        DBT_EXECUTABLE,
+        "build",
+        "--profiles-dir",
+        ".",
+        "--target-path",
+        str(tmp_path / "target"),
+        "--log-path",
+        str(tmp_path / "logs"),
+        "--select",
+        "countries dim_country source:literature+"
+        " +fct_publication_theme +mart_literature_coding_sheet",
+        "--indirect-selection",
+        "cautious",
+    ]
+    done = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-4000:]
+    assert "unit_test" not in done.stdout or "FAIL" not in done.stdout
+    return duckdb.connect(str(warehouse), read_only=True)
