@@ -3,6 +3,7 @@ warehouse, served on localhost."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -34,16 +35,13 @@ def built(tmp_path_factory):
     from pipelines.settings import Settings
 
     root = tmp_path_factory.mktemp("docs")
-    settings = Settings(
+    settings = dataclasses.replace(  # every other setting as configured: docs read none
+        Settings.from_env(),
         warehouse_path=root / "live" / "learning_teams.duckdb",  # absent: never read
         landing_dir=root / "landing",
         archive_dir=root / "archive",
         publish_dir=root / "published",
         builds_dir=root / "builds",
-        sensor_interval_seconds=30,
-        automation_interval_seconds=30,
-        landing_settle_seconds=0,
-        lock_wait_seconds=5,
         literature_raw_dir=root / "literature",
         log_dir=root / "logs",
     )
