@@ -1,34 +1,84 @@
-"""Cross-cutting automation policy: when downstream assets update on their own."""
+"""When the warehouse rebuilds on its own: a sensor that watches every raw asset the dbt project
+reads and, when any of them was materialised since its last look, requests ONE build_warehouse
+run of exactly the dbt assets downstream of what changed, plus the publish step.
+
+Not Dagster's declarative automation: its eager condition split one change into a run per layer
+(staging, marts, publish), and a run without the publish step builds into a candidate that is
+discarded (write-audit-publish), so a change could never reach the published copy. One run per
+change keeps the candidate, its dbt tests and GE checks, and its promotion together; a failed
+blocking check skips the publish step and nothing is promoted.
+"""
+
+from __future__ import annotations
+
+import json
 
 import dagster as dg
 
-# No upstream blocking check may be failing. all_deps_blocking_checks_passed() alone lets an
-# unpartitioned asset through when *some* partition of a partitioned parent passed, so a failed
-# check on one landed file would not hold back the warehouse; this term does.
-NO_FAILED_BLOCKING_CHECK_UPSTREAM = ~dg.AutomationCondition.any_deps_match(
-    dg.AutomationCondition.any_checks_match(
-        dg.AutomationCondition.check_failed(), blocking_only=True
+from .build_inputs import downstream_of
+from .dbt_assets import warehouse_dbt_assets
+from .jobs import build_warehouse
+from .publish import published_warehouse
+
+ACTIVE = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+
+
+def raw_inputs() -> list[dg.AssetKey]:
+    """The raw assets the dbt project reads (its dbt sources)."""
+    deps = warehouse_dbt_assets.asset_deps
+    inputs = {parent for parents in deps.values() for parent in parents} - set(deps)
+    return sorted(inputs, key=lambda k: k.to_user_string())
+
+
+def evaluate_build(context: dg.SensorEvaluationContext):
+    """One tick: skip while a build is queued or running (it will see the newer data next
+    tick); otherwise request a build of what depends on the raw assets materialised since the
+    cursor (raw asset -> storage id of the last materialisation seen)."""
+    instance = context.instance
+    seen: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
+    inputs = raw_inputs()
+    latest: dict[str, int] = {}
+    for record in instance.get_asset_records(inputs):
+        last = record.asset_entry.last_materialization_record
+        if last is not None:
+            latest[record.asset_entry.asset_key.to_user_string()] = last.storage_id
+    changed = [
+        k for k in inputs if latest.get(k.to_user_string(), 0) > seen.get(k.to_user_string(), 0)
+    ]
+    if not changed:
+        return dg.SkipReason("no raw asset was materialised since the last build request")
+    if instance.get_runs(dg.RunsFilter(job_name=build_warehouse.name, statuses=ACTIVE), limit=1):
+        return dg.SkipReason("a warehouse build is queued or running; new data waits for it")
+    selection = downstream_of(warehouse_dbt_assets.asset_deps, changed) | {published_warehouse.key}
+    names = ", ".join(k.to_user_string() for k in changed)
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(
+                run_key=f"build:{max(latest.values())}",
+                asset_selection=sorted(selection, key=lambda k: k.to_user_string()),
+                tags={"learning_teams/changed": names[:200]},
+            )
+        ],
+        cursor=json.dumps(latest, sort_keys=True),
     )
-).with_label("any_dep_blocking_check_failed")
-
-# Update as soon as anything upstream updates (a new programme-records file, a new seed), but
-# never past a failed blocking check upstream. Partitions of rejected files are materialised
-# (their rows are quarantined), so "missing" upstream partitions are allowed.
-WAREHOUSE_CONDITION = (
-    dg.AutomationCondition.eager()
-    .without(~dg.AutomationCondition.any_deps_missing())
-    .with_label("eager_allow_missing")
-    & dg.AutomationCondition.all_deps_blocking_checks_passed()
-    & NO_FAILED_BLOCKING_CHECK_UPSTREAM
-)
 
 
-def build_automation_sensor(interval_seconds: int) -> dg.AutomationConditionSensorDefinition:
-    return dg.AutomationConditionSensorDefinition(
-        "warehouse_automation_sensor",
-        target=dg.AssetSelection.all(),
-        default_status=dg.DefaultSensorStatus.RUNNING,
+def build_automation_sensor(interval_seconds: int) -> dg.SensorDefinition:
+    @dg.sensor(
+        name="warehouse_build_sensor",
+        job=build_warehouse,
         minimum_interval_seconds=interval_seconds,
-        description="Evaluates the automation conditions: rebuilds the dbt models downstream of "
-        "new raw data, their checks and the published copy.",
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Requests one build_warehouse run (candidate build, dbt tests, GE checks, "
+        "promote, publish) of the dbt assets downstream of raw assets materialised since its "
+        "last request.",
     )
+    def warehouse_build_sensor(context: dg.SensorEvaluationContext):
+        return evaluate_build(context)
+
+    return warehouse_build_sensor

@@ -16,7 +16,6 @@ from dagster_dbt import (
 
 from .. import progress
 from ..settings import DBT_PROJECT_DIR, Settings
-from .automation import WAREHOUSE_CONDITION
 from .build_inputs import (
     PROJECT_INPUT,
     covered_inputs,
@@ -67,9 +66,6 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props["schema"]
-
-    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]):
-        return WAREHOUSE_CONDITION
 
 
 translator = WarehouseTranslator(

@@ -7,7 +7,6 @@ from pathlib import Path
 import dagster as dg
 
 from ..settings import WAREHOUSE_FILE_NAME
-from .automation import WAREHOUSE_CONDITION
 from .candidate import promote_candidate
 from .dbt_assets import warehouse_dbt_assets
 from .resource import WAREHOUSE_POOL, WarehouseResource
@@ -24,7 +23,6 @@ MART_KEYS = sorted(
     group_name="published",
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "parquet"},
-    automation_condition=WAREHOUSE_CONDITION,
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Promote this run's candidate build to the live file (it only runs when every blocking

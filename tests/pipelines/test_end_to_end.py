@@ -1,6 +1,6 @@
 """End to end on a temporary warehouse: landing files -> sensor -> ingest runs -> dbt build,
 GE checks and publish; then the marts are queried. Also: re-runs change nothing, a changed
-record is kept in history, new files trigger the downstream assets through automation, and a
+record is kept in history, new files trigger one build of what depends on them, and a
 failing blocking check stops the Python asset downstream."""
 
 import hashlib
@@ -247,20 +247,24 @@ def test_new_file_triggers_downstream_automation_and_history(env, first_run):
     updated = settings.landing_dir / "learning-teams-sample" / "bedfordshire_update.csv"
     updated.write_text(header + bedfordshire.replace(",39,", ",41,", 1), encoding="utf-8")
 
-    # As the automation sensor does: evaluate, new data arrives, evaluate again from the cursor.
-    before = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+    # As the build sensor does: look, new data arrives, look again from the cursor.
+    from pipelines.warehouse.automation import evaluate_build
+
+    with dg.build_sensor_context(instance=instance) as context:
+        before = evaluate_build(context)
     (request,) = ingest_requests(tick_landing_sensor(defs, instance))
     assert ingest(defs, instance, request).success
-    evaluation = dg.evaluate_automation_conditions(
-        defs=defs, instance=instance, cursor=before.cursor
-    )
-    requested = {r.key for r in evaluation.results if r.true_subset.size > 0}
+    with dg.build_sensor_context(instance=instance, cursor=before.cursor) as context:
+        after = evaluate_build(context)
+    (build_request,) = after.run_requests  # one run: the whole downstream chain and publish
+    requested = set(build_request.asset_selection)
     for key in (
         ["staging", "stg_programme_records__programme_records"],
         ["marts", "dim_programme"],
         ["published", "warehouse"],
     ):
         assert dg.AssetKey(key) in requested, key
+    assert dg.AssetKey(["marts", "dim_publication"]) not in requested  # literature unchanged
 
     assert build(defs, instance).success
     history = query(
