@@ -47,11 +47,20 @@ def evaluate_build(context: dg.SensorEvaluationContext):
         last = record.asset_entry.last_materialization_record
         if last is not None:
             latest[record.asset_entry.asset_key.to_user_string()] = last.storage_id
+    if context.cursor is None:
+        # First look: what the last published build already saw needs no build again.
+        (published,) = instance.get_asset_records([published_warehouse.key]) or (None,)
+        last = published.asset_entry.last_materialization_record if published else None
+        if last is not None:
+            seen = {name: sid for name, sid in latest.items() if sid < last.storage_id}
     changed = [
         k for k in inputs if latest.get(k.to_user_string(), 0) > seen.get(k.to_user_string(), 0)
     ]
     if not changed:
-        return dg.SkipReason("no raw asset was materialised since the last build request")
+        return dg.SensorResult(
+            skip_reason="no raw asset was materialised since the last build request",
+            cursor=json.dumps(seen, sort_keys=True),
+        )
     if instance.get_runs(dg.RunsFilter(job_name=build_warehouse.name, statuses=ACTIVE), limit=1):
         return dg.SkipReason("a warehouse build is queued or running; new data waits for it")
     selection = downstream_of(warehouse_dbt_assets.asset_deps, changed) | {published_warehouse.key}
