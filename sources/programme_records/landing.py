@@ -48,10 +48,8 @@ class LandingEntry:
         return f"{self.entry_type}:{self.size_bytes}:{self.modified_ns}"
 
 
-def _entry(
-    item: os.DirEntry, relative: str, organisation: str | None
-) -> tuple[str, int | None, int | None]:
-    info = item.stat(follow_symlinks=False)
+def _facts(info: os.stat_result) -> tuple[str, int | None, int]:
+    """(type, size for a regular file, mtime) from an lstat result."""
     if stat.S_ISLNK(info.st_mode):
         kind = "link"
     elif stat.S_ISDIR(info.st_mode):
@@ -60,8 +58,13 @@ def _entry(
         kind = "file"
     else:
         kind = "other"
-    size = info.st_size if kind == "file" else None
-    return kind, size, info.st_mtime_ns
+    return kind, info.st_size if kind == "file" else None, info.st_mtime_ns
+
+
+def _entry(
+    item: os.DirEntry, relative: str, organisation: str | None
+) -> tuple[str, int | None, int | None]:
+    return _facts(item.stat(follow_symlinks=False))
 
 
 def _classify_file(name: str) -> tuple[str, str | None]:
@@ -79,15 +82,8 @@ def _classify_file(name: str) -> tuple[str, str | None]:
 
 def identity_of(info: os.stat_result) -> str:
     """The identity (type, size, mtime) of an entry from its lstat result."""
-    if stat.S_ISLNK(info.st_mode):
-        kind = "link"
-    elif stat.S_ISDIR(info.st_mode):
-        kind = "directory"
-    elif stat.S_ISREG(info.st_mode):
-        kind = "file"
-    else:
-        kind = "other"
-    return f"{kind}:{info.st_size if kind == 'file' else None}:{info.st_mtime_ns}"
+    kind, size, mtime = _facts(info)
+    return f"{kind}:{size}:{mtime}"
 
 
 def entry_identities(landing_dir: Path) -> dict[str, str]:
