@@ -288,7 +288,7 @@ def run_pipeline(
         )
     outcome.build_plan = plan = plan_next_build(defs)
     if plan.kind == "none":
-        display.line(f"[{display._elapsed()}] build: {plan.reason}; dbt not run")
+        display.event(f"build: {plan.reason}; dbt not run")
     else:
         scope = "full" if plan.kind == "full" else f"{len(plan.asset_keys)} assets"
         with display.step(f"build ({scope}: {plan.reason})") as step:

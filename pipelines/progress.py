@@ -33,6 +33,10 @@ class Display:
         self._clear()
         print(text, file=self.stream, flush=True)
 
+    def event(self, text: str) -> None:
+        """A line stamped with the elapsed time, for what is not a timed step."""
+        self.line(f"[{self._elapsed()}] {text}")
+
     @contextmanager
     def step(self, label: str) -> Iterator[StepResult]:
         """One line per step: `[ 12.3s] label ........ 1.2s  detail`."""
