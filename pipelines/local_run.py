@@ -124,14 +124,17 @@ def _cursor_path(defs: dg.Definitions) -> Path:
     return Path(defs.resources["landing"].archive_dir) / CURSOR_FILE
 
 
-def tick_landing_sensor(defs: dg.Definitions, instance: dg.DagsterInstance, retry_now=True):
+def tick_landing_sensor(
+    defs: dg.Definitions, instance: dg.DagsterInstance, retry_now=True, fast_path=False
+):
     """Evaluate the landing sensor once (keeping its cursor beside the archive) and register the
-    partitions it asks for."""
+    partitions it asks for. `make run` takes the batch path (one build after every file);
+    `fast_path` is what the sensor does under `dagster dev`."""
     landing = defs.resources["landing"]
     cursor_file = _cursor_path(defs)
     cursor = cursor_file.read_text(encoding="utf-8") if cursor_file.is_file() else None
     with sensor_context(instance, cursor) as context:
-        result = evaluate_landing(context, landing, retry_now=retry_now)
+        result = evaluate_landing(context, landing, retry_now=retry_now, fast_path=fast_path)
     for request in result.dynamic_partitions_requests or []:
         instance.add_dynamic_partitions(programme_record_files.name, list(request.partition_keys))
     if result.cursor:
@@ -155,7 +158,10 @@ def ingest(
     request: dg.RunRequest,
     log_level: str = "INFO",
 ):
-    return defs.resolve_job_def("ingest_programme_records").execute_in_process(
+    """Run the ingest run the landing sensor requested (its job: an ingest, or an ingest and
+    publish)."""
+    job = request.job_name or "ingest_programme_records"
+    return defs.resolve_job_def(job).execute_in_process(
         run_config=_run_config(log_level),
         instance=instance,
         partition_key=request.partition_key,

@@ -10,9 +10,8 @@ from .warehouse.resource import WarehouseResource
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
-    from dagster_dbt import DbtCliResource
-
     from .warehouse.dbt_assets import dbt_project
+    from .warehouse.dbt_cli import WarehouseDbtCli
 
     return {
         "warehouse": WarehouseResource(
@@ -29,7 +28,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         ),
         "literature_store": LiteratureStoreResource(raw_dir=str(settings.literature_raw_dir)),
         "planipolis": planipolis_resource(settings),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": WarehouseDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     }
 
 

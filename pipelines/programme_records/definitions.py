@@ -5,7 +5,11 @@ import dagster as dg
 
 from .assets import raw_programme_records
 from .checks import file_fully_accepted
-from .jobs import ingest_programme_records, record_landing_entries
+from .jobs import (
+    ingest_and_publish_programme_records,
+    ingest_programme_records,
+    record_landing_entries,
+)
 from .landing import landing_folder, raw_landing_entries
 from .sensor import build_landing_sensor
 
@@ -14,6 +18,10 @@ def build_defs(sensor_interval_seconds: int) -> dg.Definitions:
     return dg.Definitions(
         assets=[landing_folder, raw_landing_entries, raw_programme_records],
         asset_checks=[file_fully_accepted],
-        jobs=[ingest_programme_records, record_landing_entries],
+        jobs=[
+            ingest_programme_records,
+            record_landing_entries,
+            ingest_and_publish_programme_records,
+        ],
         sensors=[build_landing_sensor(sensor_interval_seconds)],
     )

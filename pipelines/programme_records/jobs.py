@@ -1,9 +1,9 @@
-"""Jobs of the programme-records source: record the landing journal, and ingest one delivered
-file (partitioned). Separate from the warehouse build because a dynamically partitioned asset and
-unpartitioned ones cannot share a run."""
+"""Jobs of the programme-records source: record the landing journal, ingest one delivered file
+(partitioned), and ingest one file and publish what depends on it, in one run."""
 
 import dagster as dg
 
+from ..warehouse.jobs import PUBLISHES_TAG
 from .assets import raw_programme_records
 from .landing import raw_landing_entries
 from .partitions import programme_record_files
@@ -20,4 +20,16 @@ record_landing_entries = dg.define_asset_job(
     name="record_landing_entries",
     selection=dg.AssetSelection.assets(raw_landing_entries),
     description="Load the landing journal (every entry seen, with its outcome) into raw.",
+)
+
+ingest_and_publish_programme_records = dg.define_asset_job(
+    name="ingest_and_publish_programme_records",
+    selection=dg.AssetSelection.assets(raw_programme_records, raw_landing_entries).downstream(),
+    partitions_def=programme_record_files,
+    tags={PUBLISHES_TAG: "true"},
+    description="The fast path for one new file when nothing else is running: load it and the "
+    "landing journal, build the dbt assets that depend on them into a candidate, run their "
+    "tests and GE checks, promote and publish, all in one run (one process start, one queue "
+    "wait). Several new files at once take the batch path instead: an ingest run each, then "
+    "one build_warehouse run.",
 )

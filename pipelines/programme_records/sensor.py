@@ -1,5 +1,8 @@
 """Watch the landing folder. Every new entry is written to the landing journal with its outcome;
-every new file to load is archived and becomes a dynamic partition and an ingest run.
+every new file to load is archived and becomes a dynamic partition and an ingest run. A single
+new file arriving while nothing else runs gets one run that also builds and publishes what
+depends on it (`ingest_and_publish_programme_records`: the shortest way to the published copy);
+several at once get an ingest run each, and the build sensor then makes one build of them all.
 
 A delivered file is moved out of landing once its bytes are in the archive (the rebuild source),
 so landing holds only what waits or was refused, and a tick costs the same after 10,000
@@ -14,6 +17,7 @@ again with exponential backoff; one that failed its audit is not (it needs a per
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,10 +35,17 @@ from sources.programme_records.landing import (
     entry_identities,
     identity_of,
     scan_landing,
+    settle_wait,
 )
 
+from ..warehouse.automation import ACTIVE
+from ..warehouse.jobs import PUBLISHES_TAG
 from .assets import OUTCOME_TAG
-from .jobs import ingest_programme_records, record_landing_entries
+from .jobs import (
+    ingest_and_publish_programme_records,
+    ingest_programme_records,
+    record_landing_entries,
+)
 from .partitions import programme_record_files
 from .resources import LandingResource
 
@@ -66,23 +77,34 @@ def retry_delay(attempts: int) -> float:
 
 
 def _retries(instance: dg.DagsterInstance, now: float) -> list[dg.RunRequest]:
-    """Deliveries whose latest ingest run failed for a passing reason, due for another try."""
-    job = ingest_programme_records.name
-    failed = instance.get_runs(
-        filters=dg.RunsFilter(job_name=job, statuses=[dg.DagsterRunStatus.FAILURE])
-    )
+    """Deliveries whose latest ingest run failed for a passing reason, due for another try (an
+    ingest-and-publish run counts as an ingest run until its file is loaded: a failure after
+    that is the build's, which the build sensor takes up)."""
+    jobs = (ingest_programme_records.name, ingest_and_publish_programme_records.name)
+    failed = [
+        run
+        for job in jobs
+        for run in instance.get_runs(
+            filters=dg.RunsFilter(job_name=job, statuses=[dg.DagsterRunStatus.FAILURE])
+        )
+    ]
     # Only partitions with a failed run are looked at (not every delivery ever made): the
     # tick stays as cheap with 10,000 loaded files as with 10.
     keys = {run.tags.get("dagster/partition") for run in failed} - {None}
     requests = []
     for key in sorted(keys):
-        history = instance.get_runs(  # newest first
-            filters=dg.RunsFilter(job_name=job, tags={"dagster/partition": key}),
-            limit=MAX_ATTEMPTS,
-        )
+        history = [  # newest first
+            run
+            for run in instance.get_runs(
+                filters=dg.RunsFilter(tags={"dagster/partition": key}), limit=2 * MAX_ATTEMPTS
+            )
+            if run.job_name in jobs
+        ][:MAX_ATTEMPTS]
         latest = history[0]
         if latest.status != dg.DagsterRunStatus.FAILURE:
             continue
+        if latest.job_name != jobs[0] and latest.tags.get(OUTCOME_TAG):
+            continue  # its file loaded; the build step failed
         if latest.tags.get(OUTCOME_TAG) in NO_RETRY_OUTCOMES or len(history) >= MAX_ATTEMPTS:
             continue
         record = instance.get_run_record_by_id(latest.run_id)
@@ -100,16 +122,35 @@ def _retries(instance: dg.DagsterInstance, now: float) -> list[dg.RunRequest]:
     return requests
 
 
+def _busy(instance: dg.DagsterInstance) -> bool:
+    """Whether a run of this source or a warehouse build is queued or running."""
+    own = {ingest_programme_records.name, record_landing_entries.name}
+    runs = instance.get_runs(dg.RunsFilter(statuses=ACTIVE))
+    return any(r.job_name in own or r.tags.get(PUBLISHES_TAG) for r in runs)
+
+
 def evaluate_landing(
-    context: dg.SensorEvaluationContext, landing: LandingResource, retry_now: bool = False
+    context: dg.SensorEvaluationContext,
+    landing: LandingResource,
+    retry_now: bool = False,
+    fast_path: bool = False,
 ):
     """One tick (see module docstring). `retry_now` retries failed deliveries without waiting
-    for their backoff (what `make run` does: a person is waiting)."""
+    for their backoff (what `make run` does: a person is waiting). With `fast_path`, a single
+    new file arriving while nothing else runs gets one run that ingests it and publishes what
+    depends on it (the lowest latency); otherwise each file gets an ingest run and the build
+    sensor makes one build of them all."""
     seen: dict[str, str] = json.loads(context.cursor).get("seen", {}) if context.cursor else {}
     now = datetime.now(UTC)
     # One stat per entry; only new or changed entries are classified, read and hashed.
     present = entry_identities(landing.landing_path)
     changed = {path for path, identity in present.items() if seen.get(path) != identity}
+    wait = settle_wait(present, changed, landing.settle_seconds)
+    if 0 < wait <= landing.settle_seconds:
+        # A file arrived moments ago: wait for it to settle rather than a whole tick interval.
+        time.sleep(wait)
+        present = entry_identities(landing.landing_path)
+        changed = {path for path, identity in present.items() if seen.get(path) != identity}
     entries = scan_landing(landing.landing_path, landing.settle_seconds, only=changed)
     journal, requests, new_keys = [], [], []
     for entry in entries:
@@ -164,7 +205,20 @@ def evaluate_landing(
     for gone in set(seen) - set(present):
         del seen[gone]  # removed from landing: a new entry at that path is a new delivery
     append_journal(landing.archive_path, journal)
-    requests += _retries(context.instance, float("inf") if retry_now else now.timestamp())
+    retries = _retries(context.instance, float("inf") if retry_now else now.timestamp())
+    if fast_path and len(requests) == 1 and not retries and not _busy(context.instance):
+        # One new file and nothing under way: ingest, journal, build and publish in one run.
+        (only,) = requests
+        requests = [
+            dg.RunRequest(
+                job_name=ingest_and_publish_programme_records.name,
+                run_key=only.run_key,
+                partition_key=only.partition_key,
+                tags=only.tags,
+            )
+        ]
+        journal = []  # the run loads the journal too
+    requests += retries
     if journal:
         size = journal_path(landing.archive_path).stat().st_size
         requests.append(
@@ -189,16 +243,20 @@ def evaluate_landing(
 def build_landing_sensor(interval_seconds: int) -> dg.SensorDefinition:
     @dg.sensor(
         name="programme_records_landing_sensor",
-        jobs=[ingest_programme_records, record_landing_entries],
+        jobs=[
+            ingest_programme_records,
+            record_landing_entries,
+            ingest_and_publish_programme_records,
+        ],
         minimum_interval_seconds=interval_seconds,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Journals every new entry of the programme-records landing folder and "
-        "requests one ingest run per new file (and retries of runs that failed for a passing "
-        "reason).",
+        "requests one ingest run per new file (one ingest-and-publish run for a single new file "
+        "while nothing else runs), and retries of runs that failed for a passing reason.",
     )
     def programme_records_landing_sensor(
         context: dg.SensorEvaluationContext, landing: LandingResource
     ):
-        return evaluate_landing(context, landing)
+        return evaluate_landing(context, landing, fast_path=True)
 
     return programme_records_landing_sensor

@@ -15,9 +15,9 @@ import json
 
 import dagster as dg
 
-from .build_inputs import downstream_of
+from .build_inputs import COVERS_TAG, downstream_of
 from .dbt_assets import warehouse_dbt_assets
-from .jobs import build_warehouse
+from .jobs import PUBLISHES_TAG, build_warehouse
 from .publish import published_warehouse
 
 ACTIVE = [
@@ -35,10 +35,24 @@ def raw_inputs() -> list[dg.AssetKey]:
     return sorted(inputs, key=lambda k: k.to_user_string())
 
 
+def _published_covers(instance: dg.DagsterInstance) -> tuple[dict[str, int] | None, int | None]:
+    """What the published copy already contains: the covered raw storage ids its build recorded
+    (None for a build that recorded none), and the storage id of the publish itself."""
+    (published,) = instance.get_asset_records([published_warehouse.key]) or (None,)
+    last = published.asset_entry.last_materialization_record if published else None
+    if last is None:
+        return None, None
+    run = instance.get_run_by_id(last.run_id)
+    tag = run.tags.get(COVERS_TAG) if run is not None else None
+    return (json.loads(tag) if tag else None), last.storage_id
+
+
 def evaluate_build(context: dg.SensorEvaluationContext):
-    """One tick: skip while a build is queued or running (it will see the newer data next
-    tick); otherwise request a build of what depends on the raw assets materialised since the
-    cursor (raw asset -> storage id of the last materialisation seen)."""
+    """One tick: skip while a publishing run is queued or running (it will see the newer data
+    next tick); otherwise request a build of what depends on the raw assets materialised since
+    what was last requested or published (raw asset -> storage id of the last materialisation
+    seen). A run that ingested a file and published in one go covers its own raw writes, so it
+    is not followed by a second build."""
     instance = context.instance
     seen: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
     inputs = raw_inputs()
@@ -47,12 +61,12 @@ def evaluate_build(context: dg.SensorEvaluationContext):
         last = record.asset_entry.last_materialization_record
         if last is not None:
             latest[record.asset_entry.asset_key.to_user_string()] = last.storage_id
-    if context.cursor is None:
-        # First look: what the last published build already saw needs no build again.
-        (published,) = instance.get_asset_records([published_warehouse.key]) or (None,)
-        last = published.asset_entry.last_materialization_record if published else None
-        if last is not None:
-            seen = {name: sid for name, sid in latest.items() if sid < last.storage_id}
+    covers, published_at = _published_covers(instance)
+    if covers is not None:
+        seen = {k: max(seen.get(k, 0), covers.get(k, 0)) for k in set(seen) | set(covers)}
+    elif context.cursor is None and published_at is not None:
+        # A publish that recorded no covers: what it saw is what was materialised before it.
+        seen = {name: sid for name, sid in latest.items() if sid < published_at}
     changed = [
         k for k in inputs if latest.get(k.to_user_string(), 0) > seen.get(k.to_user_string(), 0)
     ]
@@ -61,7 +75,7 @@ def evaluate_build(context: dg.SensorEvaluationContext):
             skip_reason="no raw asset was materialised since the last build request",
             cursor=json.dumps(seen, sort_keys=True),
         )
-    if instance.get_runs(dg.RunsFilter(job_name=build_warehouse.name, statuses=ACTIVE), limit=1):
+    if instance.get_runs(dg.RunsFilter(tags={PUBLISHES_TAG: "true"}, statuses=ACTIVE), limit=1):
         return dg.SkipReason("a warehouse build is queued or running; new data waits for it")
     selection = downstream_of(warehouse_dbt_assets.asset_deps, changed) | {published_warehouse.key}
     names = ", ".join(k.to_user_string() for k in changed)

@@ -22,6 +22,9 @@ import duckdb
 from ..settings import DBT_PROJECT_DIR, REPO_ROOT
 from .lock import connect_waiting
 
+COVERS_TAG = "learning_teams/covers"
+"""Run tag of a build: `{raw asset: storage id}` of the last materialisation of each raw input
+it brings up to date, taken when its candidate was copied (the build sensor skips those)."""
 META_TABLE = "_meta.build_inputs"
 PROJECT_INPUT = "dbt_project"
 """The fingerprint row of the dbt project's files (a full build records it)."""
@@ -184,3 +187,16 @@ def plan_build(
         changed=changed,
         asset_keys=sorted(keys | set(downstream_extra), key=lambda k: k.to_user_string()),
     )
+
+
+def covered_storage_ids(instance: dg.DagsterInstance, tables: Iterable[str]) -> dict[str, int]:
+    """`{raw/<table>: storage id}` of the latest materialisation of each raw table, now. Taken
+    by a build while it holds the writer pool right after copying its candidate, these are the
+    raw writes its candidate contains."""
+    keys = [dg.AssetKey(["raw", t]) for t in tables if t != PROJECT_INPUT]
+    latest = {}
+    for record in instance.get_asset_records(keys):
+        last = record.asset_entry.last_materialization_record
+        if last is not None:
+            latest[record.asset_entry.asset_key.to_user_string()] = last.storage_id
+    return latest

@@ -21,6 +21,11 @@ SOURCE_SCHEMAS = ("raw",)
 
 ACTIVE = "active"
 """`<builds>/active` links to the folder of the candidate dbt is building."""
+DBT_STATE = "dbt_state"
+"""`<builds>/dbt_state`: dbt's target folder for builds (partial-parse state, one folder per
+command). Per environment, because the profile (the builds path in it) is part of that state."""
+PARTIAL_PARSE = "partial_parse.msgpack"
+KEEP_INVOCATIONS = 3
 
 
 def dbt_database_path(builds_dir: Path, file_name: str) -> Path:
@@ -55,6 +60,8 @@ def _clean_old_candidates(context, warehouse: WarehouseResource, keep: Path) -> 
         return
     for folder in builds.iterdir():
         if folder == keep.parent or folder.is_symlink() or not folder.is_dir():
+            continue
+        if folder.name == DBT_STATE:
             continue
         run = context.instance.get_run_by_id(folder.name)
         if run is None or run.is_finished:
@@ -105,3 +112,34 @@ def promote_candidate(context, warehouse: WarehouseResource) -> bool:
     shutil.rmtree(candidate.parent, ignore_errors=True)
     context.log.info(f"promoted candidate of run {context.run_id} to {warehouse.live_path}")
     return True
+
+
+def dbt_state_dir(builds_dir: Path, project_target: Path) -> Path:
+    """The dbt target folder for builds in this environment (`DBT_TARGET_PATH` of their dbt
+    commands). dagster-dbt seeds each command's own folder from its `partial_parse.msgpack`;
+    the first time, that is copied from the project's (written by `pipelines.cli prepare`)."""
+    state = Path(builds_dir) / DBT_STATE
+    state.mkdir(parents=True, exist_ok=True)
+    seed = project_target / PARTIAL_PARSE
+    if not (state / PARTIAL_PARSE).exists() and seed.exists():
+        _copy_atomically(seed, state / PARTIAL_PARSE)
+    return state
+
+
+def keep_dbt_state(invocation_target: Path, state: Path) -> None:
+    """After a dbt command: its parse state becomes the one the next command starts from (so
+    it parses only what changed), and only the last few command folders are kept."""
+    fresh = Path(invocation_target) / PARTIAL_PARSE
+    if fresh.exists():
+        _copy_atomically(fresh, state / PARTIAL_PARSE)
+    folders = sorted(
+        (f for f in state.iterdir() if f.is_dir()), key=lambda f: f.stat().st_mtime, reverse=True
+    )
+    for old in folders[KEEP_INVOCATIONS:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    shutil.copyfile(source, tmp)
+    tmp.replace(target)

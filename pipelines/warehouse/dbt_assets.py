@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate, snapshot and marts."""
 
+import json
 import os
 from collections.abc import Mapping
 from contextlib import contextmanager, redirect_stdout
@@ -17,14 +18,17 @@ from dagster_dbt import (
 from .. import progress
 from ..settings import DBT_PROJECT_DIR, Settings
 from .build_inputs import (
+    COVERS_TAG,
     PROJECT_INPUT,
     covered_inputs,
+    covered_storage_ids,
     manifest_is_stale,
     project_fingerprint,
     raw_fingerprints,
     record_inputs,
+    recorded_inputs,
 )
-from .candidate import activate, dbt_env, prepare_candidate
+from .candidate import activate, dbt_env, dbt_state_dir, keep_dbt_state, prepare_candidate
 from .resource import WAREHOUSE_POOL, WarehouseResource
 from .table_metadata import with_table_metadata
 
@@ -73,8 +77,10 @@ translator = WarehouseTranslator(
 )
 
 
-def _record_build_inputs(context: dg.AssetExecutionContext, candidate) -> list[str]:
-    """Record in the candidate the fingerprints of the inputs this build brings up to date."""
+def _record_build_inputs(context: dg.AssetExecutionContext, candidate) -> tuple[list[str], bool]:
+    """Record in the candidate the fingerprints of the inputs this build brings up to date.
+    Returns them, and whether the dbt project is the one the last full build was made (and
+    unit-tested) with."""
     import duckdb
 
     selected = set(context.selected_asset_keys)
@@ -82,8 +88,19 @@ def _record_build_inputs(context: dg.AssetExecutionContext, candidate) -> list[s
         now = raw_fingerprints(con)
         covered = covered_inputs(warehouse_dbt_assets.asset_deps, selected, now)
         now[PROJECT_INPUT] = project_fingerprint()
+        project_tested = recorded_inputs(con).get(PROJECT_INPUT) == now[PROJECT_INPUT]
         record_inputs(con, {name: now[name] for name in covered})
-    return covered
+    return covered, project_tested
+
+
+def _build_args(context: dg.AssetExecutionContext, project_tested: bool) -> list[str]:
+    """`dbt build`, without the unit tests when the project's SQL is what the last full build
+    already unit-tested: they test the SQL with fixed inputs, not the data, so a build for new
+    data would only repeat them."""
+    if not project_tested:
+        return ["build"]
+    context.log.info("unit tests skipped: the dbt project is unchanged since they last passed")
+    return ["build", "--exclude-resource-type", "unit_test"]
 
 
 @dbt_assets(
@@ -103,18 +120,27 @@ def warehouse_dbt_assets(
     come; materialisations when dbt has finished (DuckDB lets no other connection in while dbt
     writes), each with its relation's row count and column types read from the candidate."""
     candidate = prepare_candidate(context, warehouse)
-    _record_build_inputs(context, candidate)
+    covered, project_tested = _record_build_inputs(context, candidate)
+    run = context.instance.get_run_by_id(context.run_id)
+    if COVERS_TAG not in run.tags:  # a retried step reuses the candidate copied the first time
+        # Still holding the writer pool: every raw write recorded so far is in the candidate.
+        covers = covered_storage_ids(context.instance, covered)
+        context.instance.add_run_tags(context.run_id, {COVERS_TAG: json.dumps(covers)})
     activate(candidate)
     log_file = warehouse.log_path / "dbt" / f"{context.run_id}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
     events = []
+    builds = candidate.parent.parent
+    state = dbt_state_dir(builds, dbt_project.project_dir / dbt_project.target_path)
     with (
-        _env(**dbt_env(candidate.parent.parent)),
+        _env(**dbt_env(builds), DBT_TARGET_PATH=str(state)),
         log_file.open("a", encoding="utf-8") as log,
         redirect_stdout(log),
     ):
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        invocation = dbt.cli(
+            _build_args(context, project_tested), context=context, raise_on_error=False
+        )
         for done, event in enumerate(invocation.stream(), start=1):
             progress.advance(done, total, "dbt nodes")
             if isinstance(event, dg.Output | dg.AssetMaterialization):
@@ -122,6 +148,7 @@ def warehouse_dbt_assets(
             else:
                 yield event
     context.log.info(f"dbt output: {log_file}")
+    keep_dbt_state(invocation.target_path, state)
     yield from with_table_metadata(context, events, candidate)
     error = invocation.get_error()
     if error is not None:

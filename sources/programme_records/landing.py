@@ -111,6 +111,20 @@ def entry_identities(landing_dir: Path) -> dict[str, str]:
     return found
 
 
+def settle_wait(
+    identities: dict[str, str], paths: set[str], settle_seconds: float, now_ns: int | None = None
+) -> float:
+    """Seconds until every regular file among `paths` (keys of `entry_identities`) has gone
+    `settle_seconds` unchanged; 0 when all have."""
+    mtimes = [
+        int(identities[p].rsplit(":", 1)[1]) for p in paths if identities[p].startswith("file:")
+    ]
+    if not mtimes:
+        return 0.0
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    return max(0.0, (max(mtimes) + settle_seconds * 1e9 - now_ns) / 1e9)
+
+
 def scan_landing(
     landing_dir: Path, settle_seconds: float = 0.0, only: set[str] | None = None
 ) -> list[LandingEntry]:

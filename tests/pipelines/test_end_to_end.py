@@ -238,6 +238,40 @@ def test_a_new_file_rebuilds_only_what_depends_on_it(env, first_run):
     assert run_pipeline(defs, instance).build_plan.kind == "none"
 
 
+def test_one_new_file_is_ingested_and_published_in_one_run(env, first_run):
+    """What the sensor does under `dagster dev` for a single new file while nothing runs: one
+    run ingests it, builds what depends on it and publishes; the build sensor then has nothing
+    left to do (no second build)."""
+    from pipelines.warehouse.automation import evaluate_build
+
+    settings, defs, instance, _ = env
+    source = (SAMPLE_DIR / "uk_partnerships_2002.csv").read_text(encoding="utf-8").splitlines()
+    record = next(line for line in source if line.startswith("GBR-BEDS-SIP,"))
+    folder = settings.landing_dir / "fast-partner"
+    folder.mkdir()
+    (folder / "one_record.csv").write_text(
+        source[0] + "\n" + record.replace("GBR-BEDS-SIP,", "GBR-FAST-0001,", 1) + "\n",
+        encoding="utf-8",
+    )
+    with dg.build_sensor_context(instance=instance) as context:
+        before = evaluate_build(context)
+    (request,) = tick_landing_sensor(defs, instance, fast_path=True).run_requests
+    assert request.job_name == "ingest_and_publish_programme_records"  # the journal included
+    run = ingest(defs, instance, request)
+    assert run.success
+    done = {e.asset_key for e in run.get_asset_materialization_events()}
+    assert {dg.AssetKey(["raw", "landing_entries"]), PUBLISHED} <= done
+    published = duckdb.connect(str(settings.publish_dir / "learning_teams.duckdb"), read_only=True)
+    try:
+        assert published.execute(
+            "SELECT count(*) FROM marts.dim_programme WHERE programme_ref = 'GBR-FAST-0001'"
+        ).fetchone() == (1,)
+    finally:
+        published.close()
+    with dg.build_sensor_context(instance=instance, cursor=before.cursor) as context:
+        assert not evaluate_build(context).run_requests
+
+
 def test_new_file_triggers_downstream_automation_and_history(env, first_run):
     settings, defs, instance, _ = env
     source = SAMPLE_DIR / "uk_partnerships_2002.csv"

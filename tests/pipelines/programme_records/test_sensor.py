@@ -159,3 +159,32 @@ def test_unreadable_file_is_ingested_into_quarantine_with_its_reason(defs, insta
         e for e in run.get_asset_check_evaluations() if e.check_name == "file_fully_accepted"
     ]
     assert warning and not warning[0].passed
+
+
+FAST = "ingest_and_publish_programme_records"
+
+
+def test_one_new_file_while_nothing_runs_gets_one_ingest_and_publish_run(defs, instance, settings):
+    drop_sample_files(settings.landing_dir, "uk_partnerships_2002.csv")
+    result = tick_landing_sensor(defs, instance, fast_path=True)
+    assert [r.job_name for r in result.run_requests] == [FAST]  # the journal is in that run
+
+
+def test_several_new_files_take_the_batch_path(defs, instance, settings):
+    drop_sample_files(settings.landing_dir, "uk_partnerships_2002.csv", "ghana_and_partners.json")
+    result = tick_landing_sensor(defs, instance, fast_path=True)
+    jobs = sorted(r.job_name for r in result.run_requests)
+    assert jobs == [INGEST, INGEST, "record_landing_entries"]  # one build follows, for both
+
+
+def test_a_new_file_while_a_build_runs_takes_the_batch_path(defs, instance, settings):
+    instance.add_run(
+        dg.DagsterRun(
+            job_name="build_warehouse",
+            status=dg.DagsterRunStatus.STARTED,
+            tags={"learning_teams/publishes": "true"},
+        )
+    )
+    drop_sample_files(settings.landing_dir, "uk_partnerships_2002.csv")
+    result = tick_landing_sensor(defs, instance, fast_path=True)
+    assert sorted(r.job_name for r in result.run_requests) == [INGEST, "record_landing_entries"]

@@ -9,6 +9,7 @@ from sources.programme_records.landing import (
     TO_LOAD,
     entry_identities,
     scan_landing,
+    settle_wait,
 )
 
 
@@ -63,3 +64,18 @@ def test_a_file_still_being_written_waits(tmp_path):
     os.utime(org / "old.csv", (old, old))
     (org / "fresh.csv").write_text("y")
     assert list(outcomes(tmp_path, settle=10)) == ["acme/old.csv"]
+
+
+def test_settle_wait_is_the_time_until_the_youngest_file_settles(tmp_path):
+    org = tmp_path / "acme"
+    org.mkdir()
+    (org / "old.csv").write_text("x")
+    old = time.time() - 60
+    os.utime(org / "old.csv", (old, old))
+    (org / "fresh.csv").write_text("y")
+    now = 50  # seconds after the fresh file's mtime
+    os.utime(org / "fresh.csv", ns=(now * 10**9, now * 10**9))
+    identities = entry_identities(tmp_path)
+    assert settle_wait(identities, {"acme/old.csv"}, 2.0) == 0.0
+    assert settle_wait(identities, {"acme/fresh.csv"}, 2.0, now_ns=(now + 0.5) * 10**9) == 1.5
+    assert settle_wait(identities, {"acme/fresh.csv"}, 2.0, now_ns=(now + 3) * 10**9) == 0.0
