@@ -13,6 +13,7 @@ import dagster as dg
 from .programme_records.partitions import programme_record_files
 from .programme_records.sensor import FILE_NAME_TAG, evaluate_landing
 from .progress import Display
+from .run_failures import failure_message
 from .sector_plans.local import run_sector_plans
 from .sensor_ticks import sensor_context
 from .warehouse.build_inputs import BuildPlan, plan_build
@@ -143,15 +144,6 @@ def tick_landing_sensor(
     return result
 
 
-def _failure_message(run: dg.ExecuteInProcessResult) -> str:
-    for event in run.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            message = error.message if error else event.message
-            return message.strip().splitlines()[-1] if message else "step failed"
-    return "the run failed"
-
-
 def ingest(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
@@ -216,7 +208,7 @@ def _file_outcome(request: dg.RunRequest, run: dg.ExecuteInProcessResult, instan
         file=request.tags.get(FILE_NAME_TAG, request.partition_key),
         ok=run.success,
         status=status,
-        error=None if run.success else _failure_message(run),
+        error=None if run.success else failure_message(run),
     )
     for event in run.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
@@ -284,7 +276,7 @@ def run_pipeline(
         step.detail = "ok" if literature.success else "NEEDS ATTENTION"
     if not literature.success:
         outcome.ingested["literature"] = FileOutcome(
-            file="literature pages", ok=False, error=_failure_message(literature)
+            file="literature pages", ok=False, error=failure_message(literature)
         )
     with display.step("sector plans (demo site)") as step:
         plans = run_sector_plans(defs, instance, log_level, tags=_local_tags(), outcome=outcome)

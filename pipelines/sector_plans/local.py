@@ -13,6 +13,7 @@ import dagster as dg
 
 from sources.static_server import serve_folder
 
+from ..run_failures import failure_message
 from ..sensor_ticks import sensor_context
 from ..settings import SECTOR_PLANS_SAMPLE_DIR
 from .assets import OUTCOME_TAG
@@ -46,17 +47,6 @@ def tick_catalogue_sensor(
     for request in result.dynamic_partitions_requests or []:
         instance.add_dynamic_partitions(sector_plans.name, list(request.partition_keys))
     return result
-
-
-def _failure(run: dg.ExecuteInProcessResult) -> str:
-    for event in run.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            while error is not None and error.cause is not None:  # the exception raised
-                error = error.cause
-            message = error.message if error else event.message
-            return message.strip().splitlines()[-1] if message else "step failed"
-    return "the run failed"
 
 
 def run_sector_plans(
@@ -98,7 +88,7 @@ def run_sector_plans(
                 outcomes[key] = {
                     "ok": run.success,
                     "status": status,
-                    "error": None if run.success else _failure(run),
+                    "error": None if run.success else failure_message(run),
                 }
     if outcome is not None:
         from ..local_run import FileOutcome
