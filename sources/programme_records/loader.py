@@ -174,13 +174,26 @@ def load_file(
     try:
         return _load_file(con, path, delivery, seeds_dir, excel_extension, audit, load_year)
     finally:
-        for table in ("incoming", "validated", "json_objects", "csv_rejects", "csv_reject_scans"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        _drop_read_tables(con)
+        con.execute("DROP TABLE IF EXISTS validated")
         if capped:
             con.execute(f"SET memory_limit = '{_setting(previous_limit)}'")
 
 
 DEFAULT_LOAD_MEMORY_LIMIT = "384MB"
+_READ_TABLES = (
+    "incoming",
+    "json_objects",
+    "csv_rejects",
+    "csv_reject_scans",
+    "file_repeats",
+    "file_actor_lists",
+)
+
+
+def _drop_read_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for table in _READ_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _setting(value: str) -> str:
@@ -206,6 +219,7 @@ def _load_file(
     load_reference(con, seeds_dir)
     load_held(con, delivery.organisation)
     validate_incoming(con, load_year)
+    _drop_read_tables(con)  # everything later reads `validated`; free their memory now
     if read.file_error is not None:
         con.execute(
             "INSERT INTO validated (_row_number, reasons, supplied_columns) VALUES (NULL, [?], [])",
@@ -221,7 +235,6 @@ def _load_file(
         "loaded_at": loaded_at,
     }
     columns = ", ".join(COLUMN_NAMES)
-    record_json = "to_json(struct_pack(" + ", ".join(f"{c} := {c}" for c in COLUMN_NAMES) + "))"
     # A view, not a copy: the audit reads it in batches and the publish step inserts from it.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE load_file_params AS
@@ -234,7 +247,7 @@ def _load_file(
         f"""CREATE OR REPLACE TEMP VIEW {_CANDIDATE} AS
             SELECT {columns}, _file_id, _file_sha256, _file_name, _organisation, _delivered_at,
                    _row_number, supplied_columns AS _supplied_columns,
-                   md5({record_json}::VARCHAR) AS _record_hash, _loaded_at
+                   _record_hash, _loaded_at
             FROM validated CROSS JOIN load_file_params WHERE len(reasons) = 0"""
     )
     audit_outcome = audit(CandidateRows(con, _CANDIDATE)) if audit else None
