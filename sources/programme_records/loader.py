@@ -32,7 +32,7 @@ from .raw_schema import (
     RECORDS_TABLE,
     ensure_raw_schema,
 )
-from .reader import read_into_duckdb
+from .reader import drop_temp, read_into_duckdb
 from .validation import load_held, load_reference, validate_incoming
 
 LOADED, PARTIALLY_LOADED, REJECTED, FAILED_AUDIT = (
@@ -193,7 +193,7 @@ _READ_TABLES = (
 
 def _drop_read_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table in _READ_TABLES:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        drop_temp(con, table)
 
 
 def _setting(value: str) -> str:
