@@ -128,10 +128,48 @@ def _extremes_sql(
     return " UNION ALL ".join(parts)
 
 
+COMBINED_MAX_ROWS = 50_000
+"""Group frames up to this many rows are validated together, side by side, in one GE call."""
+
+
+def _side_by_side(
+    parts: list[tuple[list[dict], pd.DataFrame]], columns: list[str]
+) -> tuple[list[dict], pd.DataFrame] | None:
+    """One frame holding every part's frame side by side, each repeated (cyclically) to the
+    longest one's length, with the table's other columns as nulls; and all their expectations.
+    Repeating a frame's rows leaves every row-wise verdict unchanged, and each expectation reads
+    only its own part's columns. None when the parts cannot be put side by side (a column in
+    two parts, or an empty frame beside a non-empty one)."""
+    import numpy as np
+    import pandas as pd
+
+    sizes = [len(frame) for _, frame in parts]
+    length = max(sizes, default=0)
+    if length and not all(sizes):
+        return None
+    seen: set[str] = set()
+    pieces = []
+    for _, frame in parts:
+        if seen & set(frame.columns):
+            return None
+        seen |= set(frame.columns)
+        positions = np.arange(length) % len(frame) if length else []
+        pieces.append(frame.iloc[positions].reset_index(drop=True))
+    rest = [c for c in columns if c not in seen]
+    pieces.append(pd.DataFrame({c: pd.Series([None] * length, dtype=object) for c in rest}))
+    combined = pd.concat(pieces, axis=1)[[c for c in columns if c in seen or c in rest]]
+    return [e for expectations, _ in parts for e in expectations], combined
+
+
 def validate_relation(
     con: duckdb.DuckDBPyConnection, suite_name: str, relation: str
 ) -> runner.SuiteResult:
-    """Validate the DuckDB table or view `relation` (SQL name) against the suite."""
+    """Validate the DuckDB table or view `relation` (SQL name) against the suite.
+
+    The frames of the row-wise groups (and the column-set check) are first validated side by
+    side in one GE call (see `_side_by_side`; GE's cost is mostly per call and expectation, not
+    per row); a large group frame and the key-uniqueness frame get calls of their own. Only
+    when something fails are the groups validated one by one, for exact counts and examples."""
     suite = runner.suite_dict(suite_name)
     derived = suite.get("meta", {}).get("derived_columns", {})
     empty = _frame(con, f"SELECT * FROM {relation} LIMIT 0")
@@ -139,8 +177,7 @@ def validate_relation(
     (row_count,) = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
     parts: list[tuple[list[dict], pd.DataFrame]] = []
     table_level = [e for e in suite["expectations"] if e["type"] == COLUMN_SET]
-    if table_level:
-        parts.append((table_level, empty))
+    separate: list[tuple[list[dict], pd.DataFrame]] = []
     for expectation in (e for e in suite["expectations"] if e["type"] == KEY_UNIQUE):
         key = ", ".join(_identifier(c) for c in expectation["kwargs"]["column_list"])
         frame = _frame(
@@ -149,21 +186,36 @@ def validate_relation(
                     SELECT ({key}) FROM {relation} GROUP BY ALL HAVING count(*) > 1)
                 UNION ALL (SELECT {key} FROM {relation} LIMIT 1)""",
         )
-        parts.append(([expectation], frame))
+        separate.append(([expectation], frame))
     for group_columns, expectations in groups(suite, columns):
         present = [c for c in group_columns if c in columns]
         if present != group_columns:  # a missing column: let GE say so on the empty frame
-            parts.append((expectations, empty))
+            separate.append((expectations, empty))
             continue
         selected = ", ".join(_identifier(c) for c in present)
         sql = _extremes_sql(relation, present, expectations, derived)
-        parts.append(
-            (expectations, _frame(con, sql or f"SELECT DISTINCT {selected} FROM {relation}"))
-        )
-    results = [
-        runner.validate_expectations(suite_name, expectations, frame, derived)
-        for expectations, frame in parts
+        frame = _frame(con, sql or f"SELECT DISTINCT {selected} FROM {relation}")
+        (parts if len(frame) <= COMBINED_MAX_ROWS else separate).append((expectations, frame))
+    combined = _side_by_side(parts, columns)
+    if combined is None:
+        separate += parts
+        if table_level:
+            separate.append((table_level, empty))
+        calls = separate
+    else:
+        calls = [(table_level + combined[0], combined[1]), *separate]
+    quick = [
+        runner.validate_expectations(suite_name, expectations, frame, derived, quick=True)
+        for expectations, frame in calls
     ]
+    if not all(r.success for r in quick):  # exact counts and examples, group by group
+        calls = [*parts, *separate] + ([(table_level, empty)] if table_level else [])
+        calls = [c for c in calls if c[0]]
+        quick = [
+            runner.validate_expectations(suite_name, expectations, frame, derived)
+            for expectations, frame in calls
+        ]
+    results = quick
     return runner.SuiteResult(
         suite_name=suite_name,
         table=runner.suite_table(suite_name),
