@@ -165,8 +165,9 @@ def load_file(
     under 1 GiB of resident memory; the setting is restored afterwards. The temp tables of the
     load are dropped at the end."""
     limit = os.environ.get("LT_LOAD_MEMORY_LIMIT", DEFAULT_LOAD_MEMORY_LIMIT)
-    previous_limit, temp_directory = con.execute(
-        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    previous_limit, temp_directory, in_order = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory'), "
+        "current_setting('preserve_insertion_order')"
     ).fetchone()
     capped = bool(limit and temp_directory)  # without a temp directory nothing could spill
     if capped:
@@ -176,6 +177,7 @@ def load_file(
     finally:
         _drop_read_tables(con)
         con.execute("DROP TABLE IF EXISTS validated")
+        con.execute(f"SET preserve_insertion_order = {bool(in_order)}")
         if capped:
             con.execute(f"SET memory_limit = '{_setting(previous_limit)}'")
 
@@ -216,6 +218,9 @@ def _load_file(
     loaded_at = previous or datetime.now(UTC)
 
     read = read_into_duckdb(con, path, excel_extension, shown_name=delivery.file_name)
+    # Rows are numbered by now; what follows is set-based and needs no order (queries that show
+    # rows sort them), and DuckDB writes and spills faster without keeping one.
+    con.execute("SET preserve_insertion_order = false")
     load_reference(con, seeds_dir)
     load_held(con, delivery.organisation)
     validate_incoming(con, load_year)
