@@ -177,6 +177,7 @@ def load_file(
     finally:
         _drop_read_tables(con)
         con.execute("DROP TABLE IF EXISTS validated")
+        con.execute("DROP TABLE IF EXISTS file_supplied_columns")
         con.execute(f"SET preserve_insertion_order = {bool(in_order)}")
         if capped:
             con.execute(f"SET memory_limit = '{_setting(previous_limit)}'")
@@ -263,13 +264,12 @@ def _load_file(
         "FROM validated"
     ).fetchone()
     status = _status(loaded, quarantined) if published else FAILED_AUDIT
-    supplied = {
-        column
-        for (columns,) in con.execute(
+    supplied_sets = con.execute("SELECT columns FROM file_supplied_columns").fetchall()
+    if not supplied_sets:  # the records differ in the columns they supply
+        supplied_sets = con.execute(
             "SELECT DISTINCT supplied_columns FROM validated WHERE len(reasons) = 0"
         ).fetchall()
-        for column in columns
-    }
+    supplied = {column for (columns,) in supplied_sets for column in columns}
     not_supplied = [c for c in COLUMN_NAMES if c not in supplied] if loaded else []
     notices = list(read.notices)
     if not_supplied and loaded:

@@ -305,7 +305,9 @@ def _shapes() -> str:
 
 def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = None) -> None:
     """Create the temp table `validated` from `incoming` (see module docstring), with
-    `_record_hash` (see `record_hash_sql`) on the good rows."""
+    `_record_hash` (see `record_hash_sql`) on the good rows, and the temp table
+    `file_supplied_columns`: one row, the columns every readable record supplied, when the
+    file's records all have the same columns (else no row)."""
     load_year = load_year or date.today().year
     columns = file_columns(con)
     hints = column_hints(con, columns)
@@ -342,6 +344,12 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         supplied = [c for c in COLUMN_NAMES if c in columns]
         unknown_columns = f"CASE WHEN _record IS NOT NULL THEN {_list(unknown)} ELSE [] END"
         supplied_columns = f"CASE WHEN _record IS NOT NULL THEN {_list(supplied)} ELSE [] END"
+    # the columns every readable record supplied, when that is the same for all of them
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE file_supplied_columns AS SELECT ?::VARCHAR[] AS columns "
+        "WHERE ?",
+        [[c for c in COLUMN_NAMES if c in (columns or [])], columns is not None and not per_record],
+    )
     ref = trimmed("_record['programme_ref']")
     actors = trimmed("_record['actors']")
     contract_values = ", ".join(f"v_{c} AS {c}" for c in COLUMN_NAMES)
