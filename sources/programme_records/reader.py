@@ -514,8 +514,7 @@ def _read_xlsx(con, path: Path, excel_extension: Path | None) -> ReadResult:
                          {any_value} AS _has_value
                   FROM {sheet} AS t)
             -- rows whose cells are all empty are blank lines, not records
-            WHERE _has_value
-            ORDER BY _row_number"""
+            WHERE _has_value"""
         )
     except duckdb.Error as exc:
         return ReadResult("xlsx", file_error=f"the workbook could not be read: {_first_line(exc)}")
