@@ -19,6 +19,7 @@ refused rather than silently weakened.
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -130,6 +131,22 @@ def _extremes_sql(
 
 COMBINED_MAX_ROWS = 50_000
 """Group frames up to this many rows are validated together, side by side, in one GE call."""
+CHUNK_VECTORS = 64
+"""A larger group frame is fetched and validated in chunks of this many DuckDB vectors
+(2,048 rows each), so that a million distinct values never sit in pandas at once."""
+
+
+def _chunks(con: duckdb.DuckDBPyConnection, sql: str):
+    """The result of `sql` as DataFrames of CHUNK_VECTORS vectors (at least one, maybe empty)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The inplace keyword", category=Warning)
+        result = con.execute(sql)
+        frame = result.fetch_df_chunk(CHUNK_VECTORS)
+        yield frame
+        while not frame.empty:
+            frame = result.fetch_df_chunk(CHUNK_VECTORS)
+            if not frame.empty:
+                yield frame
 
 
 def _side_by_side(
@@ -178,6 +195,7 @@ def validate_relation(
     parts: list[tuple[list[dict], pd.DataFrame]] = []
     table_level = [e for e in suite["expectations"] if e["type"] == COLUMN_SET]
     separate: list[tuple[list[dict], pd.DataFrame]] = []
+    large: list = []  # (expectations, sql, quick outcome) of the groups validated in chunks
     for expectation in (e for e in suite["expectations"] if e["type"] == KEY_UNIQUE):
         key = ", ".join(_identifier(c) for c in expectation["kwargs"]["column_list"])
         frame = _frame(
@@ -194,28 +212,37 @@ def validate_relation(
             continue
         selected = ", ".join(_identifier(c) for c in present)
         sql = _extremes_sql(relation, present, expectations, derived)
-        frame = _frame(con, sql or f"SELECT DISTINCT {selected} FROM {relation}")
-        (parts if len(frame) <= COMBINED_MAX_ROWS else separate).append((expectations, frame))
+        sql = sql or f"SELECT DISTINCT {selected} FROM {relation}"
+        chunks = _chunks(con, sql)
+        first, second = next(chunks), next(chunks, None)
+        if second is None and len(first) <= COMBINED_MAX_ROWS:
+            parts.append((expectations, first))
+            continue
+        # validated chunk by chunk now, before the connection runs another query
+        for frame in itertools.chain([first], [second] if second is not None else [], chunks):
+            outcome = runner.validate_expectations(
+                suite_name, expectations, frame, derived, quick=True
+            )
+            if not outcome.success:
+                break
+        large.append((expectations, sql, outcome))
     combined = _side_by_side(parts, columns)
-    if combined is None:
-        separate += parts
-        if table_level:
-            separate.append((table_level, empty))
-        calls = separate
-    else:
-        calls = [(table_level + combined[0], combined[1]), *separate]
-    quick = [
+    column_set = [(table_level, empty)] if table_level else []
+    calls = (
+        [(table_level + combined[0], combined[1]), *separate]
+        if combined is not None
+        else [*parts, *separate, *column_set]
+    )
+    results = [
         runner.validate_expectations(suite_name, expectations, frame, derived, quick=True)
         for expectations, frame in calls
-    ]
-    if not all(r.success for r in quick):  # exact counts and examples, group by group
-        calls = [*parts, *separate] + ([(table_level, empty)] if table_level else [])
-        calls = [c for c in calls if c[0]]
-        quick = [
+    ] + [outcome for *_, outcome in large]
+    if not all(r.success for r in results):  # exact counts and examples, group by group
+        large_frames = [(expectations, _frame(con, sql)) for expectations, sql, _ in large]
+        results = [
             runner.validate_expectations(suite_name, expectations, frame, derived)
-            for expectations, frame in calls
+            for expectations, frame in [*parts, *separate, *large_frames, *column_set]
         ]
-    results = quick
     return runner.SuiteResult(
         suite_name=suite_name,
         table=runner.suite_table(suite_name),
