@@ -184,10 +184,8 @@ def read_csv(
     )
     fields = [f"_record[{_quote(n)}]" for n in names]
     spans = " OR ".join(f"contains({f}, E'\\n')" for f in fields)
-    blank = " AND ".join(f"nullif(trim({f}), '') IS NULL" for f in fields)
-    records, multi_line, blank_records = con.execute(
-        f"SELECT count(*), coalesce(bool_or({spans}), false), count(*) FILTER ({blank}) "
-        "FROM incoming"
+    records, multi_line = con.execute(
+        f"SELECT count(*), coalesce(bool_or({spans}), false) FROM incoming"
     ).fetchone()
     rejects = con.execute(
         "SELECT line, min(line_byte_position), list(error_type ORDER BY column_idx), "
@@ -219,8 +217,8 @@ def read_csv(
             ) AS numbered USING (_row_number)""",
             {"last": total_lines},
         )
-    if blank_records:
-        con.execute(f"DELETE FROM incoming WHERE {blank}")  # a blank record is not a record
+    blank = " AND ".join(f"nullif(trim({f}), '') IS NULL" for f in fields)
+    con.execute(f"DELETE FROM incoming WHERE {blank}")  # a blank record is not a record
     values = [f"struct_extract(record, {_quote(n)})" for n in names]
     fields = ", ".join(
         f"CASE WHEN regexp_matches({v}, '[\",\\r\\n]') "
