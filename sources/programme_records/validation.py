@@ -307,7 +307,8 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     """Create the temp table `validated` from `incoming` (see module docstring), with
     `_record_hash` (see `record_hash_sql`) on the good rows, and the temp table
     `file_supplied_columns`: one row, the columns every readable record supplied, when the
-    file's records all have the same columns (else no row)."""
+    file's records all have the same columns (`validated.supplied_columns` is then NULL), else
+    no row."""
     load_year = load_year or date.today().year
     columns = file_columns(con)
     hints = column_hints(con, columns)
@@ -344,11 +345,13 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         supplied = [c for c in COLUMN_NAMES if c in columns]
         unknown_columns = f"CASE WHEN _record IS NOT NULL THEN {_list(unknown)} ELSE [] END"
         supplied_columns = f"CASE WHEN _record IS NOT NULL THEN {_list(supplied)} ELSE [] END"
-    # the columns every readable record supplied, when that is the same for all of them
+    # the columns every readable record supplied, when that is the same for all of them (then
+    # kept once, here, not on every row of `validated`)
+    same_columns = columns is not None and not per_record
     con.execute(
         "CREATE OR REPLACE TEMP TABLE file_supplied_columns AS SELECT ?::VARCHAR[] AS columns "
         "WHERE ?",
-        [[c for c in COLUMN_NAMES if c in (columns or [])], columns is not None and not per_record],
+        [[c for c in COLUMN_NAMES if c in (columns or [])], same_columns],
     )
     ref = trimmed("_record['programme_ref']")
     actors = trimmed("_record['actors']")
@@ -412,7 +415,7 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     FROM (SELECT
         _row_number, _raw_length,
         {contract_values},
-        supplied_columns,
+        {"NULL::VARCHAR[]" if same_columns else "supplied_columns"} AS supplied_columns,
         CASE WHEN _parse_error IS NOT NULL THEN [_parse_error]
         ELSE list_filter([
             CASE WHEN len(unknown_columns) > 0 THEN 'unknown column(s) ' || array_to_string(
