@@ -218,6 +218,7 @@ def _load_file(
     ).fetchone()[0]
     loaded_at = previous or datetime.now(UTC)
 
+    con.execute("SET preserve_insertion_order = true")  # readers number records as read
     read = read_into_duckdb(con, path, excel_extension, shown_name=delivery.file_name)
     # Rows are numbered by now; what follows is set-based and needs no order (queries that show
     # rows sort them), and DuckDB writes and spills faster without keeping one.

@@ -434,9 +434,16 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     FROM with_models)
     """)
     # the record's text, as the reader kept it or rebuilt, for the rows that go to quarantine
-    con.execute("""
-    UPDATE validated SET _raw = bad._raw
-    FROM (SELECT _row_number, coalesce(_raw, incoming_raw(_record, _row_number)) AS _raw
-          FROM incoming
-          WHERE _row_number IN (SELECT _row_number FROM validated WHERE len(reasons) > 0)) AS bad
-    WHERE validated._row_number = bad._row_number""")
+    # (in insertion order: a reader's `incoming_raw` may number the file's records as read)
+    (in_order,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        con.execute("""
+        UPDATE validated SET _raw = bad._raw
+        FROM (SELECT _row_number, coalesce(_raw, incoming_raw(_record, _row_number)) AS _raw
+              FROM incoming
+              WHERE _row_number IN (SELECT _row_number FROM validated WHERE len(reasons) > 0))
+              AS bad
+        WHERE validated._row_number = bad._row_number""")
+    finally:
+        con.execute(f"SET preserve_insertion_order = {bool(in_order)}")
