@@ -19,6 +19,7 @@ refused rather than silently weakened.
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -128,10 +129,64 @@ def _extremes_sql(
     return " UNION ALL ".join(parts)
 
 
+COMBINED_MAX_ROWS = 50_000
+"""Group frames up to this many rows are validated together, side by side, in one GE call."""
+CHUNK_VECTORS = 64
+"""A larger group frame is fetched and validated in chunks of this many DuckDB vectors
+(2,048 rows each), so that a million distinct values never sit in pandas at once."""
+
+
+def _chunks(con: duckdb.DuckDBPyConnection, sql: str):
+    """The result of `sql` as DataFrames of CHUNK_VECTORS vectors (at least one, maybe empty)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The inplace keyword", category=Warning)
+        result = con.execute(sql)
+        frame = result.fetch_df_chunk(CHUNK_VECTORS)
+        yield frame
+        while not frame.empty:
+            frame = result.fetch_df_chunk(CHUNK_VECTORS)
+            if not frame.empty:
+                yield frame
+
+
+def _side_by_side(
+    parts: list[tuple[list[dict], pd.DataFrame]], columns: list[str]
+) -> tuple[list[dict], pd.DataFrame] | None:
+    """One frame holding every part's frame side by side, each repeated (cyclically) to the
+    longest one's length, with the table's other columns as nulls; and all their expectations.
+    Repeating a frame's rows leaves every row-wise verdict unchanged, and each expectation reads
+    only its own part's columns. None when the parts cannot be put side by side (a column in
+    two parts, or an empty frame beside a non-empty one)."""
+    import numpy as np
+    import pandas as pd
+
+    sizes = [len(frame) for _, frame in parts]
+    length = max(sizes, default=0)
+    if length and not all(sizes):
+        return None
+    seen: set[str] = set()
+    pieces = []
+    for _, frame in parts:
+        if seen & set(frame.columns):
+            return None
+        seen |= set(frame.columns)
+        positions = np.arange(length) % len(frame) if length else []
+        pieces.append(frame.iloc[positions].reset_index(drop=True))
+    rest = [c for c in columns if c not in seen]
+    pieces.append(pd.DataFrame({c: pd.Series([None] * length, dtype=object) for c in rest}))
+    combined = pd.concat(pieces, axis=1)[[c for c in columns if c in seen or c in rest]]
+    return [e for expectations, _ in parts for e in expectations], combined
+
+
 def validate_relation(
     con: duckdb.DuckDBPyConnection, suite_name: str, relation: str
 ) -> runner.SuiteResult:
-    """Validate the DuckDB table or view `relation` (SQL name) against the suite."""
+    """Validate the DuckDB table or view `relation` (SQL name) against the suite.
+
+    The frames of the row-wise groups (and the column-set check) are first validated side by
+    side in one GE call (see `_side_by_side`; GE's cost is mostly per call and expectation, not
+    per row); a large group frame and the key-uniqueness frame get calls of their own. Only
+    when something fails are the groups validated one by one, for exact counts and examples."""
     suite = runner.suite_dict(suite_name)
     derived = suite.get("meta", {}).get("derived_columns", {})
     empty = _frame(con, f"SELECT * FROM {relation} LIMIT 0")
@@ -139,8 +194,8 @@ def validate_relation(
     (row_count,) = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
     parts: list[tuple[list[dict], pd.DataFrame]] = []
     table_level = [e for e in suite["expectations"] if e["type"] == COLUMN_SET]
-    if table_level:
-        parts.append((table_level, empty))
+    separate: list[tuple[list[dict], pd.DataFrame]] = []
+    large: list = []  # (expectations, sql, quick outcome) of the groups validated in chunks
     for expectation in (e for e in suite["expectations"] if e["type"] == KEY_UNIQUE):
         key = ", ".join(_identifier(c) for c in expectation["kwargs"]["column_list"])
         frame = _frame(
@@ -149,21 +204,45 @@ def validate_relation(
                     SELECT ({key}) FROM {relation} GROUP BY ALL HAVING count(*) > 1)
                 UNION ALL (SELECT {key} FROM {relation} LIMIT 1)""",
         )
-        parts.append(([expectation], frame))
+        separate.append(([expectation], frame))
     for group_columns, expectations in groups(suite, columns):
         present = [c for c in group_columns if c in columns]
         if present != group_columns:  # a missing column: let GE say so on the empty frame
-            parts.append((expectations, empty))
+            separate.append((expectations, empty))
             continue
         selected = ", ".join(_identifier(c) for c in present)
         sql = _extremes_sql(relation, present, expectations, derived)
-        parts.append(
-            (expectations, _frame(con, sql or f"SELECT DISTINCT {selected} FROM {relation}"))
-        )
+        sql = sql or f"SELECT DISTINCT {selected} FROM {relation}"
+        chunks = _chunks(con, sql)
+        first, second = next(chunks), next(chunks, None)
+        if second is None and len(first) <= COMBINED_MAX_ROWS:
+            parts.append((expectations, first))
+            continue
+        # validated chunk by chunk now, before the connection runs another query
+        for frame in itertools.chain([first], [second] if second is not None else [], chunks):
+            outcome = runner.validate_expectations(
+                suite_name, expectations, frame, derived, quick=True
+            )
+            if not outcome.success:
+                break
+        large.append((expectations, sql, outcome))
+    combined = _side_by_side(parts, columns)
+    column_set = [(table_level, empty)] if table_level else []
+    calls = (
+        [(table_level + combined[0], combined[1]), *separate]
+        if combined is not None
+        else [*parts, *separate, *column_set]
+    )
     results = [
-        runner.validate_expectations(suite_name, expectations, frame, derived)
-        for expectations, frame in parts
-    ]
+        runner.validate_expectations(suite_name, expectations, frame, derived, quick=True)
+        for expectations, frame in calls
+    ] + [outcome for *_, outcome in large]
+    if not all(r.success for r in results):  # exact counts and examples, group by group
+        large_frames = [(expectations, _frame(con, sql)) for expectations, sql, _ in large]
+        results = [
+            runner.validate_expectations(suite_name, expectations, frame, derived)
+            for expectations, frame in [*parts, *separate, *large_frames, *column_set]
+        ]
     return runner.SuiteResult(
         suite_name=suite_name,
         table=runner.suite_table(suite_name),

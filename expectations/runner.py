@@ -414,11 +414,15 @@ def validate_dataframe(suite_name: str, df: pd.DataFrame) -> SuiteResult:
 
 
 def validate_expectations(
-    suite_name: str, expectations: list[dict[str, Any]], df: pd.DataFrame, derived: dict[str, str]
+    suite_name: str,
+    expectations: list[dict[str, Any]],
+    df: pd.DataFrame,
+    derived: dict[str, str],
+    quick: bool = False,
 ) -> SuiteResult:
     """Validate `df` against some of the expectations of suite `suite_name` (as JSON dicts),
     after adding each derived column (`derived`: name -> pandas expression) that `df` has the
-    inputs for."""
+    inputs for. `quick`: GE only decides pass/fail (`BOOLEAN_ONLY`: no counts or examples)."""
     import great_expectations as gx
 
     suite = gx.ExpectationSuite(name=suite_name, expectations=[dict(e) for e in expectations])
@@ -432,7 +436,7 @@ def validate_expectations(
                 frame[column] = frame.eval(expression, engine="python")
             except Exception:  # noqa: BLE001 - inputs not in this frame: not needed here
                 continue
-    validation = _validate(suite, frame, "SUMMARY")
+    validation = _validate(suite, frame, "BOOLEAN_ONLY" if quick else "SUMMARY")
     return summarise(suite_name, suite_table(suite_name), len(df), validation)
 
 

@@ -32,7 +32,7 @@ from .raw_schema import (
     RECORDS_TABLE,
     ensure_raw_schema,
 )
-from .reader import read_into_duckdb
+from .reader import drop_temp, read_into_duckdb
 from .validation import load_held, load_reference, validate_incoming
 
 LOADED, PARTIALLY_LOADED, REJECTED, FAILED_AUDIT = (
@@ -165,8 +165,9 @@ def load_file(
     under 1 GiB of resident memory; the setting is restored afterwards. The temp tables of the
     load are dropped at the end."""
     limit = os.environ.get("LT_LOAD_MEMORY_LIMIT", DEFAULT_LOAD_MEMORY_LIMIT)
-    previous_limit, temp_directory = con.execute(
-        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    previous_limit, temp_directory, in_order = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory'), "
+        "current_setting('preserve_insertion_order')"
     ).fetchone()
     capped = bool(limit and temp_directory)  # without a temp directory nothing could spill
     if capped:
@@ -174,13 +175,28 @@ def load_file(
     try:
         return _load_file(con, path, delivery, seeds_dir, excel_extension, audit, load_year)
     finally:
-        for table in ("incoming", "validated", "json_objects", "csv_rejects", "csv_reject_scans"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        _drop_read_tables(con)
+        con.execute("DROP TABLE IF EXISTS validated")
+        con.execute("DROP TABLE IF EXISTS file_supplied_columns")
+        con.execute(f"SET preserve_insertion_order = {bool(in_order)}")
         if capped:
             con.execute(f"SET memory_limit = '{_setting(previous_limit)}'")
 
 
 DEFAULT_LOAD_MEMORY_LIMIT = "384MB"
+_READ_TABLES = (
+    "incoming",
+    "json_objects",
+    "csv_rejects",
+    "csv_reject_scans",
+    "file_repeats",
+    "file_actor_lists",
+)
+
+
+def _drop_read_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for table in _READ_TABLES:
+        drop_temp(con, table)
 
 
 def _setting(value: str) -> str:
@@ -202,10 +218,15 @@ def _load_file(
     ).fetchone()[0]
     loaded_at = previous or datetime.now(UTC)
 
+    con.execute("SET preserve_insertion_order = true")  # readers number records as read
     read = read_into_duckdb(con, path, excel_extension, shown_name=delivery.file_name)
+    # Rows are numbered by now; what follows is set-based and needs no order (queries that show
+    # rows sort them), and DuckDB writes and spills faster without keeping one.
+    con.execute("SET preserve_insertion_order = false")
     load_reference(con, seeds_dir)
     load_held(con, delivery.organisation)
     validate_incoming(con, load_year)
+    _drop_read_tables(con)  # everything later reads `validated`; free their memory now
     if read.file_error is not None:
         con.execute(
             "INSERT INTO validated (_row_number, reasons, supplied_columns) VALUES (NULL, [?], [])",
@@ -221,7 +242,6 @@ def _load_file(
         "loaded_at": loaded_at,
     }
     columns = ", ".join(COLUMN_NAMES)
-    record_json = "to_json(struct_pack(" + ", ".join(f"{c} := {c}" for c in COLUMN_NAMES) + "))"
     # A view, not a copy: the audit reads it in batches and the publish step inserts from it.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE load_file_params AS
@@ -233,8 +253,10 @@ def _load_file(
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW {_CANDIDATE} AS
             SELECT {columns}, _file_id, _file_sha256, _file_name, _organisation, _delivered_at,
-                   _row_number, supplied_columns AS _supplied_columns,
-                   md5({record_json}::VARCHAR) AS _record_hash, _loaded_at
+                   _row_number,
+                   coalesce(supplied_columns, (SELECT columns FROM file_supplied_columns))
+                       AS _supplied_columns,
+                   _record_hash, _loaded_at
             FROM validated CROSS JOIN load_file_params WHERE len(reasons) = 0"""
     )
     audit_outcome = audit(CandidateRows(con, _CANDIDATE)) if audit else None
@@ -245,13 +267,12 @@ def _load_file(
         "FROM validated"
     ).fetchone()
     status = _status(loaded, quarantined) if published else FAILED_AUDIT
-    supplied = {
-        column
-        for (columns,) in con.execute(
+    supplied_sets = con.execute("SELECT columns FROM file_supplied_columns").fetchall()
+    if not supplied_sets:  # the records differ in the columns they supply
+        supplied_sets = con.execute(
             "SELECT DISTINCT supplied_columns FROM validated WHERE len(reasons) = 0"
         ).fetchall()
-        for column in columns
-    }
+    supplied = {column for (columns,) in supplied_sets for column in columns}
     not_supplied = [c for c in COLUMN_NAMES if c not in supplied] if loaded else []
     notices = list(read.notices)
     if not_supplied and loaded:

@@ -333,36 +333,71 @@ _JSON_VALUE = """CASE json_type({v})
         list_transform(CAST({v} AS JSON[]), x -> coalesce(x ->> '$', '')), '; ')
     ELSE {v} ->> '$' END"""
 
+_JSON_TEXT = """CASE WHEN {s} IS NULL THEN NULL
+    WHEN starts_with({s}, '"') AND NOT contains({s}, '\\') THEN ({s})[2:-2]
+    ELSE """
+"""A JSON value (as text) as the text of `_JSON_VALUE`: a string without escapes is cut out of
+its quotes without parsing it again; anything else goes through `_JSON_VALUE`."""
+
+
+def _json_text(s: str) -> str:
+    return _JSON_TEXT.format(s=s) + _JSON_VALUE.format(v=f"({s})::JSON") + " END"
+
 
 def _json_records_into_incoming(con, source_sql: str, params: list | None = None) -> None:
     """`incoming` from a JSON array: a file path literal, or `?` with the text as parameter.
 
-    When the file's keys are distinct once normalised, each record's values are extracted in
-    one pass into a STRUCT (with `_keys`, the columns each record supplied); otherwise every
-    record becomes a MAP of its normalised keys."""
+    When every record of a file is an object with the same keys, distinct once normalised, the
+    values are read by DuckDB's JSON reader straight into a STRUCT. Otherwise, when the keys
+    are distinct once normalised, each record's values are extracted into a STRUCT (with
+    `_keys`, the columns each record supplied); failing that every record becomes a MAP of its
+    normalised keys. For a file, `json_objects` (the records as submitted, numbered) is a view
+    that reads the file again where needed (the text of the bad records) instead of holding
+    every record's text in memory."""
+    from_file = source_sql != "?"
     reader = (
-        f"read_json_objects({source_sql}, format='array', maximum_object_size=16777216)"
-        if source_sql != "?"
+        f"read_json_objects({source_sql}, format='array', maximum_object_size={_MAX_OBJECT})"
+        if from_file
         else "(SELECT unnest(CAST(?::JSON AS JSON[])) AS json)"
     )
+    drop_temp(con, "json_objects")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE json_objects AS "
+        f"CREATE TEMP {'VIEW' if from_file else 'TABLE'} json_objects AS "
         f"SELECT row_number() OVER () AS _row_number, json FROM {reader}",
         params or [],
     )
-    keys = [
-        k
-        for (k,) in con.execute(
-            "SELECT DISTINCT unnest(json_keys(json)) AS k FROM json_objects "
-            "WHERE json_type(json) = 'OBJECT' ORDER BY k"
-        ).fetchall()
-    ]
+    # the record as submitted, for the quarantine (only bad rows ask for it)
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS (SELECT json::VARCHAR "
+        "FROM json_objects WHERE json_objects._row_number = rn)"
+    )
+    key_sets = con.execute(
+        "SELECT CASE WHEN json_type(json) = 'OBJECT' THEN json_keys(json) END AS keys, count(*) "
+        f"FROM {reader if from_file else 'json_objects'} GROUP BY ALL"
+    ).fetchall()
+    keys = sorted({k for key_set, _ in key_sets for k in key_set or []})
     names = [normalise_name(k) for k in keys]
-    if keys and len(set(names)) == len(names) and not any('"' in k or "\\" in k for k in keys):
-        paths = "[" + ", ".join(_quote("$." + '"' + k + '"') for k in keys) + "]"
+    plain = bool(keys) and len(set(names)) == len(names)
+    plain = plain and not any('"' in k or "\\" in k or "'" in k for k in keys)
+    if plain and from_file and len(key_sets) == 1 and key_sets[0][0] is not None:
+        columns = "{" + ", ".join(f"{_quote(k)}: 'JSON'" for k in key_sets[0][0]) + "}"
+        by_name = dict(zip(keys, names, strict=True))
         struct = record_struct(
-            con, names, [_JSON_VALUE.format(v=f"v[{i + 1}]") for i in range(len(keys))]
+            con,
+            [by_name[k] for k in key_sets[0][0]],
+            [_json_text(f"{_identifier(k)}::VARCHAR") for k in key_sets[0][0]],
         )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE incoming AS
+            SELECT (row_number() OVER ())::INTEGER AS _row_number,
+                   struct_pack({struct}) AS _record, NULL::VARCHAR AS _parse_error,
+                   NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length
+            FROM read_json({source_sql}, format='array', columns={columns},
+                           maximum_object_size={_MAX_OBJECT})"""
+        )
+    elif plain:
+        paths = "[" + ", ".join(_quote("$." + '"' + k + '"') for k in keys) + "]"
+        struct = record_struct(con, names, [_json_text(f"v[{i + 1}]") for i in range(len(keys))])
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE incoming AS
             SELECT _row_number::INTEGER AS _row_number,
@@ -373,10 +408,10 @@ def _json_records_into_incoming(con, source_sql: str, params: list | None = None
                    NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length,
                    CASE WHEN is_object THEN list_filter({_list(names)}, (k, i) -> v[i] IS NOT NULL)
                         ELSE [] END AS _keys
-            FROM (SELECT _row_number, json_type(json) AS json_type,
-                         json_type(json) = 'OBJECT' AS is_object, json_extract(json, {paths}) AS v
-                  FROM json_objects)
-            ORDER BY _row_number"""
+            FROM (SELECT _row_number, json_type, json_type = 'OBJECT' AS is_object,
+                         json_extract(json, {paths})::VARCHAR[] AS v
+                  FROM (SELECT _row_number, json, json_type(json) AS json_type
+                        FROM json_objects))"""
         )
     else:
         con.execute(
@@ -385,11 +420,22 @@ def _json_records_into_incoming(con, source_sql: str, params: list | None = None
                                   NULL::VARCHAR AS _raw FROM json_objects)"""
             )
         )
-    # the record as submitted, for the quarantine (only bad rows ask for it)
-    con.execute(
-        "CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS (SELECT json::VARCHAR "
-        "FROM json_objects WHERE json_objects._row_number = rn)"
-    )
+
+
+_MAX_OBJECT = 16 * 1024 * 1024
+"""Largest JSON record DuckDB is asked to read, in bytes."""
+
+
+def drop_temp(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop the temp table or view `name`, if there is one."""
+    (kind,) = con.execute(
+        "SELECT coalesce(max(kind), '') FROM ("
+        "SELECT 'TABLE' AS kind FROM duckdb_tables() WHERE temporary AND table_name = $n "
+        "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = $n)",
+        {"n": name},
+    ).fetchone()
+    if kind:
+        con.execute(f"DROP {kind} {name}")
 
 
 def _quote(text: str) -> str:
@@ -468,8 +514,7 @@ def _read_xlsx(con, path: Path, excel_extension: Path | None) -> ReadResult:
                          {any_value} AS _has_value
                   FROM {sheet} AS t)
             -- rows whose cells are all empty are blank lines, not records
-            WHERE _has_value
-            ORDER BY _row_number"""
+            WHERE _has_value"""
         )
     except duckdb.Error as exc:
         return ReadResult("xlsx", file_error=f"the workbook could not be read: {_first_line(exc)}")

@@ -57,3 +57,29 @@ def test_expectations_judged_by_frequency_are_refused():
     }
     with pytest.raises(ValueError, match="distinct values"):
         compact.groups(suite, ["a"])
+
+
+@pytest.mark.parametrize("bad_row", [None, 4_999])
+def test_large_groups_validated_in_chunks_agree(published, monkeypatch, bad_row):
+    """A group with more distinct values than fit beside the others is validated in chunks
+    (here of 2,048 rows); a bad value in a later chunk still fails the suite, with the
+    counts of validating every row."""
+    monkeypatch.setattr(compact, "COMBINED_MAX_ROWS", 100)
+    monkeypatch.setattr(compact, "CHUNK_VECTORS", 1)
+    published.execute(
+        """CREATE OR REPLACE TEMP TABLE t AS
+        SELECT p.* REPLACE (programme_ref || '-' || i AS programme_ref,
+                            (_row_number * 10000 + i)::INTEGER AS _row_number)
+        FROM raw.programme_records AS p, range(5000) AS r(i)"""
+    )
+    if bad_row is not None:
+        published.execute(
+            f"UPDATE t SET programme_ref = 'bad ref!' WHERE _row_number % 10000 = {bad_row}"
+        )
+    full = runner.validate_dataframe(SUITE_NAME, published.execute("SELECT * FROM t").df())
+    compacted = compact.validate_relation(published, SUITE_NAME, "t")
+    assert compacted.success == full.success == (bad_row is None)
+    assert {runner.failure_label(f) for f in compacted.failures} == {
+        runner.failure_label(f) for f in full.failures
+    }
+    assert compacted.evaluated == full.evaluated and compacted.row_count == 20_000
