@@ -206,8 +206,10 @@ def evaluate_landing(
         del seen[gone]  # removed from landing: a new entry at that path is a new delivery
     append_journal(landing.archive_path, journal)
     retries = _retries(context.instance, float("inf") if retry_now else now.timestamp())
-    if fast_path and len(requests) == 1 and not retries and not _busy(context.instance):
-        # One new file and nothing under way: ingest, journal, build and publish in one run.
+    # One new file and nothing under way: one run ingests it, loads the journal, builds and
+    # publishes.
+    one_run = fast_path and len(requests) == 1 and not retries and not _busy(context.instance)
+    if one_run:
         (only,) = requests
         requests = [
             dg.RunRequest(
@@ -217,9 +219,8 @@ def evaluate_landing(
                 tags=only.tags,
             )
         ]
-        journal = []  # the run loads the journal too
     requests += retries
-    if journal:
+    if journal and not one_run:
         size = journal_path(landing.archive_path).stat().st_size
         requests.append(
             dg.RunRequest(job_name=record_landing_entries.name, run_key=f"journal:{size}")

@@ -74,6 +74,28 @@ def fingerprint(settings, table):
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
+def drop_one_record(settings, organisation, ref):
+    """A one-record CSV (a sample programme under a new ref) from a new organisation."""
+    source = (SAMPLE_DIR / "uk_partnerships_2002.csv").read_text(encoding="utf-8").splitlines()
+    record = next(line for line in source if line.startswith("GBR-BEDS-SIP,"))
+    folder = settings.landing_dir / organisation
+    folder.mkdir()
+    (folder / "one_record.csv").write_text(
+        source[0] + "\n" + record.replace("GBR-BEDS-SIP,", f"{ref},", 1) + "\n",
+        encoding="utf-8",
+    )
+
+
+def published_count(settings, ref):
+    """Rows of `ref` in the published copy's dim_programme."""
+    published = duckdb.connect(str(settings.publish_dir / "learning_teams.duckdb"), read_only=True)
+    try:
+        sql = "SELECT count(*) FROM marts.dim_programme WHERE programme_ref = ?"
+        return published.execute(sql, [ref]).fetchone()[0]
+    finally:
+        published.close()
+
+
 def ingest_requests(tick):
     return [r for r in tick.run_requests or [] if r.job_name == "ingest_programme_records"]
 
@@ -213,14 +235,7 @@ def test_a_new_file_rebuilds_only_what_depends_on_it(env, first_run):
     """A one-record file from a new organisation: only the programme-records part of the dbt
     project is rebuilt (not the literature models), and the programme is published."""
     settings, defs, instance, _ = env
-    source = (SAMPLE_DIR / "uk_partnerships_2002.csv").read_text(encoding="utf-8").splitlines()
-    record = next(line for line in source if line.startswith("GBR-BEDS-SIP,"))
-    folder = settings.landing_dir / "new-partner"
-    folder.mkdir()
-    (folder / "one_record.csv").write_text(
-        source[0] + "\n" + record.replace("GBR-BEDS-SIP,", "GBR-NEW-0001,", 1) + "\n",
-        encoding="utf-8",
-    )
+    drop_one_record(settings, "new-partner", "GBR-NEW-0001")
     outcome = run_pipeline(defs, instance)
     assert outcome.success, outcome
     plan = outcome.build_plan
@@ -228,13 +243,7 @@ def test_a_new_file_rebuilds_only_what_depends_on_it(env, first_run):
     rebuilt = {e.asset_key for e in outcome.build.get_asset_materialization_events()}
     assert dg.AssetKey(["marts", "dim_programme"]) in rebuilt and PUBLISHED in rebuilt
     assert dg.AssetKey(["marts", "dim_publication"]) not in rebuilt
-    published = duckdb.connect(str(settings.publish_dir / "learning_teams.duckdb"), read_only=True)
-    try:
-        assert published.execute(
-            "SELECT count(*) FROM marts.dim_programme WHERE programme_ref = 'GBR-NEW-0001'"
-        ).fetchone() == (1,)
-    finally:
-        published.close()
+    assert published_count(settings, "GBR-NEW-0001") == 1
     assert run_pipeline(defs, instance).build_plan.kind == "none"
 
 
@@ -245,14 +254,7 @@ def test_one_new_file_is_ingested_and_published_in_one_run(env, first_run):
     from pipelines.warehouse.automation import evaluate_build
 
     settings, defs, instance, _ = env
-    source = (SAMPLE_DIR / "uk_partnerships_2002.csv").read_text(encoding="utf-8").splitlines()
-    record = next(line for line in source if line.startswith("GBR-BEDS-SIP,"))
-    folder = settings.landing_dir / "fast-partner"
-    folder.mkdir()
-    (folder / "one_record.csv").write_text(
-        source[0] + "\n" + record.replace("GBR-BEDS-SIP,", "GBR-FAST-0001,", 1) + "\n",
-        encoding="utf-8",
-    )
+    drop_one_record(settings, "fast-partner", "GBR-FAST-0001")
     with dg.build_sensor_context(instance=instance) as context:
         before = evaluate_build(context)
     (request,) = tick_landing_sensor(defs, instance, fast_path=True).run_requests
@@ -261,13 +263,7 @@ def test_one_new_file_is_ingested_and_published_in_one_run(env, first_run):
     assert run.success
     done = {e.asset_key for e in run.get_asset_materialization_events()}
     assert {dg.AssetKey(["raw", "landing_entries"]), PUBLISHED} <= done
-    published = duckdb.connect(str(settings.publish_dir / "learning_teams.duckdb"), read_only=True)
-    try:
-        assert published.execute(
-            "SELECT count(*) FROM marts.dim_programme WHERE programme_ref = 'GBR-FAST-0001'"
-        ).fetchone() == (1,)
-    finally:
-        published.close()
+    assert published_count(settings, "GBR-FAST-0001") == 1
     with dg.build_sensor_context(instance=instance, cursor=before.cursor) as context:
         assert not evaluate_build(context).run_requests
 

@@ -56,23 +56,24 @@ def test_every_kind_of_entry_is_accounted_for(tmp_path):
     assert [e.entry_path for e in only] == ["acme/records.csv", "stray.json"]
 
 
-def test_a_file_still_being_written_waits(tmp_path):
-    org = tmp_path / "acme"
+def old_and_fresh_files(landing):
+    """acme/old.csv, unchanged for a minute, and acme/fresh.csv, just written."""
+    org = landing / "acme"
     org.mkdir()
     (org / "old.csv").write_text("x")
     old = time.time() - 60
     os.utime(org / "old.csv", (old, old))
     (org / "fresh.csv").write_text("y")
+    return org
+
+
+def test_a_file_still_being_written_waits(tmp_path):
+    old_and_fresh_files(tmp_path)
     assert list(outcomes(tmp_path, settle=10)) == ["acme/old.csv"]
 
 
 def test_settle_wait_is_the_time_until_the_youngest_file_settles(tmp_path):
-    org = tmp_path / "acme"
-    org.mkdir()
-    (org / "old.csv").write_text("x")
-    old = time.time() - 60
-    os.utime(org / "old.csv", (old, old))
-    (org / "fresh.csv").write_text("y")
+    org = old_and_fresh_files(tmp_path)
     now = 50  # seconds after the fresh file's mtime
     os.utime(org / "fresh.csv", ns=(now * 10**9, now * 10**9))
     identities = entry_identities(tmp_path)
