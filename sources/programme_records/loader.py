@@ -253,10 +253,7 @@ def _load_file(
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW {_CANDIDATE} AS
             SELECT {columns}, _file_id, _file_sha256, _file_name, _organisation, _delivered_at,
-                   _row_number,
-                   coalesce(supplied_columns, (SELECT columns FROM file_supplied_columns))
-                       AS _supplied_columns,
-                   _record_hash, _loaded_at
+                   _row_number, supplied_columns AS _supplied_columns, _record_hash, _loaded_at
             FROM validated CROSS JOIN load_file_params WHERE len(reasons) = 0"""
     )
     audit_outcome = audit(CandidateRows(con, _CANDIDATE)) if audit else None
@@ -268,6 +265,7 @@ def _load_file(
     ).fetchone()
     status = _status(loaded, quarantined) if published else FAILED_AUDIT
     supplied_sets = con.execute("SELECT columns FROM file_supplied_columns").fetchall()
+    columns_supplied = supplied_sets[0][0] if supplied_sets else None
     if not supplied_sets:  # the records differ in the columns they supply
         supplied_sets = con.execute(
             "SELECT DISTINCT supplied_columns FROM validated WHERE len(reasons) = 0"
@@ -306,7 +304,8 @@ def _load_file(
         con.execute(
             f"""INSERT INTO {FILES_TABLE} VALUES ($id, $sha, $name, $org, $entry,
                     $delivered::TIMESTAMPTZ, $format, $encoding, $size, $read, $loaded,
-                    $quarantined, $not_supplied, $status, $message, $loaded_at)""",
+                    $quarantined, $not_supplied, $status, $message, $loaded_at,
+                    $supplied)""",
             {
                 **params,
                 "entry": delivery.entry_path,
@@ -317,6 +316,7 @@ def _load_file(
                 "loaded": loaded if published else 0,
                 "quarantined": quarantined,
                 "not_supplied": not_supplied,
+                "supplied": columns_supplied,
                 "status": status,
                 "message": message,
             },

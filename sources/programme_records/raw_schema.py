@@ -2,8 +2,10 @@
 
 Raw rows keep the values as submitted (text, trimmed), plus load metadata: the delivery they
 came in (file id, organisation, path in the landing folder, content hash, when it was
-delivered), the row number, the contract columns the record supplied, a hash of the record and
-when it was loaded. Rows reach `programme_records` only after the file passed the contract and
+delivered), the row number, a hash of the record and when it was loaded. Which contract columns
+a record supplied is kept once per file (`programme_record_files.columns_supplied`) when every
+record of the file supplied the same ones (a CSV/XLSX header, uniform JSON), else on each row
+(`_supplied_columns`): `supplied_columns_sql` gives it either way. Rows reach `programme_records` only after the file passed the contract and
 the raw audit (write-audit-publish, see loader.py).
 """
 
@@ -30,7 +32,7 @@ RECORD_METADATA = {
     "_organisation": "VARCHAR NOT NULL",
     "_delivered_at": "TIMESTAMPTZ NOT NULL",
     "_row_number": "INTEGER NOT NULL",
-    "_supplied_columns": "VARCHAR[] NOT NULL",
+    "_supplied_columns": "VARCHAR[]",
     "_record_hash": "VARCHAR NOT NULL",
     "_loaded_at": "TIMESTAMPTZ NOT NULL",
 }
@@ -59,7 +61,8 @@ CREATE TABLE IF NOT EXISTS {FILES_TABLE} (
     columns_not_supplied VARCHAR[] NOT NULL,
     status VARCHAR NOT NULL,
     message VARCHAR,
-    loaded_at TIMESTAMPTZ NOT NULL
+    loaded_at TIMESTAMPTZ NOT NULL,
+    columns_supplied VARCHAR[]
 );
 CREATE TABLE IF NOT EXISTS {RECORDS_TABLE} (
     {_RECORD_COLUMNS}
@@ -94,5 +97,25 @@ CREATE TABLE IF NOT EXISTS {ENTRIES_TABLE} (
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema and tables if they do not exist (idempotent)."""
+    """Create the raw schema and tables if they do not exist, and bring a warehouse made before
+    `columns_supplied` up to date (idempotent)."""
     con.execute(DDL)
+    files_has_set, records_require_list = con.execute(
+        f"""SELECT
+            count(*) FILTER (table_name = 'programme_record_files'
+                             AND column_name = 'columns_supplied'),
+            count(*) FILTER (table_name = 'programme_records'
+                             AND column_name = '_supplied_columns' AND NOT is_nullable)
+        FROM duckdb_columns()
+        WHERE database_name = current_database() AND schema_name = '{SCHEMA}'"""
+    ).fetchone()
+    if not files_has_set:
+        con.execute(f"ALTER TABLE {FILES_TABLE} ADD COLUMN columns_supplied VARCHAR[]")
+    if records_require_list:
+        con.execute(f"ALTER TABLE {RECORDS_TABLE} ALTER COLUMN _supplied_columns DROP NOT NULL")
+
+
+def supplied_columns_sql(records: str, files: str) -> str:
+    """SQL for the contract columns a record supplied, given the aliases of its raw row and of
+    its file's row in programme_record_files (joined on file id)."""
+    return f"coalesce({records}._supplied_columns, {files}.columns_supplied)"

@@ -347,79 +347,72 @@ def _json_text(s: str) -> str:
 def _json_records_into_incoming(con, source_sql: str, params: list | None = None) -> None:
     """`incoming` from a JSON array: a file path literal, or `?` with the text as parameter.
 
-    When every record of a file is an object with the same keys, distinct once normalised, the
-    values are read by DuckDB's JSON reader straight into a STRUCT. Otherwise, when the keys
-    are distinct once normalised, each record's values are extracted into a STRUCT (with
-    `_keys`, the columns each record supplied); failing that every record becomes a MAP of its
-    normalised keys. For a file, `json_objects` (the records as submitted, numbered) is a view
-    that reads the file again where needed (the text of the bad records) instead of holding
-    every record's text in memory."""
-    from_file = source_sql != "?"
+    The records are read once, as submitted, into the temp table `json_objects` (numbered by
+    position: its rowid, the connection keeping insertion order while reading); everything
+    else reads that table, not the file. When the keys are distinct once normalised, each
+    record's values are extracted into a STRUCT; when the objects do not all have the same keys,
+    `_keys` lists the columns each record supplied. Failing that, every record becomes a MAP of
+    its normalised keys."""
     reader = (
         f"read_json_objects({source_sql}, format='array', maximum_object_size={_MAX_OBJECT})"
-        if from_file
+        if source_sql != "?"
         else "(SELECT unnest(CAST(?::JSON AS JSON[])) AS json)"
     )
     drop_temp(con, "json_objects")
-    con.execute(
-        f"CREATE TEMP {'VIEW' if from_file else 'TABLE'} json_objects AS "
-        f"SELECT row_number() OVER () AS _row_number, json FROM {reader}",
-        params or [],
-    )
+    con.execute(f"CREATE TEMP TABLE json_objects AS SELECT json FROM {reader}", params or [])
+    numbered = "(SELECT rowid + 1 AS _row_number, json FROM json_objects)"
     # the record as submitted, for the quarantine (only bad rows ask for it)
     con.execute(
         "CREATE OR REPLACE TEMP MACRO incoming_raw(record, rn) AS (SELECT json::VARCHAR "
-        "FROM json_objects WHERE json_objects._row_number = rn)"
+        "FROM json_objects WHERE json_objects.rowid + 1 = rn)"
     )
-    key_sets = con.execute(
-        "SELECT CASE WHEN json_type(json) = 'OBJECT' THEN json_keys(json) END AS keys, count(*) "
-        f"FROM {reader if from_file else 'json_objects'} GROUP BY ALL"
-    ).fetchall()
-    keys = sorted({k for key_set, _ in key_sets for k in key_set or []})
+    key_sets = [
+        keys
+        for (keys,) in con.execute(
+            f"SELECT DISTINCT CASE WHEN {_IS_OBJECT} THEN json_keys(json) END FROM json_objects"
+        ).fetchall()
+        if keys is not None
+    ]
+    same_keys = len({frozenset(keys) for keys in key_sets}) == 1
+    keys = key_sets[0] if same_keys else sorted({k for key_set in key_sets for k in key_set})
     names = [normalise_name(k) for k in keys]
     plain = bool(keys) and len(set(names)) == len(names)
     plain = plain and not any('"' in k or "\\" in k or "'" in k for k in keys)
-    if plain and from_file and len(key_sets) == 1 and key_sets[0][0] is not None:
-        columns = "{" + ", ".join(f"{_quote(k)}: 'JSON'" for k in key_sets[0][0]) + "}"
-        by_name = dict(zip(keys, names, strict=True))
-        struct = record_struct(
-            con,
-            [by_name[k] for k in key_sets[0][0]],
-            [_json_text(f"{_identifier(k)}::VARCHAR") for k in key_sets[0][0]],
-        )
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE incoming AS
-            SELECT (row_number() OVER ())::INTEGER AS _row_number,
-                   struct_pack({struct}) AS _record, NULL::VARCHAR AS _parse_error,
-                   NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length
-            FROM read_json({source_sql}, format='array', columns={columns},
-                           maximum_object_size={_MAX_OBJECT})"""
-        )
-    elif plain:
-        paths = "[" + ", ".join(_quote("$." + '"' + k + '"') for k in keys) + "]"
-        struct = record_struct(con, names, [_json_text(f"v[{i + 1}]") for i in range(len(keys))])
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE incoming AS
-            SELECT _row_number::INTEGER AS _row_number,
-                   CASE WHEN is_object THEN struct_pack({struct}) END AS _record,
-                   CASE WHEN NOT is_object THEN 'is a JSON ' || CASE json_type
-                        WHEN 'VARCHAR' THEN 'string' ELSE lower(json_type) END
-                        || ', not an object of column: value pairs' END AS _parse_error,
-                   NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length,
-                   CASE WHEN is_object THEN list_filter({_list(names)}, (k, i) -> v[i] IS NOT NULL)
-                        ELSE [] END AS _keys
-            FROM (SELECT _row_number, json_type, json_type = 'OBJECT' AS is_object,
-                         json_extract(json, {paths})::VARCHAR[] AS v
-                  FROM (SELECT _row_number, json, json_type(json) AS json_type
-                        FROM json_objects))"""
-        )
-    else:
+    if not plain:
         con.execute(
             _INCOMING_FROM_JSON.format(
-                source="""(SELECT _row_number, json AS _json, NULL::VARCHAR AS _parse_error,
-                                  NULL::VARCHAR AS _raw FROM json_objects)"""
+                source=f"""(SELECT _row_number, json AS _json, NULL::VARCHAR AS _parse_error,
+                                   NULL::VARCHAR AS _raw FROM {numbered})"""
             )
         )
+        return
+    if same_keys:  # every object has these keys: parsed once, straight into a STRUCT
+        structure = json.dumps(dict.fromkeys(keys, "JSON"))
+        values = [_json_text(f"o.{_identifier(k)}::VARCHAR") for k in keys]
+        extract, supplied = f"json_transform(json, {_quote(structure)}) AS o", ""
+    else:  # a missing key (NULL) is told apart from a null value (JSON 'null')
+        paths = "[" + ", ".join(_quote("$." + '"' + k + '"') for k in keys) + "]"
+        values = [_json_text(f"v[{i + 1}]") for i in range(len(keys))]
+        extract = f"json_extract(json, {paths})::VARCHAR[] AS v"
+        supplied = f""",
+           CASE WHEN is_object THEN list_filter({_list(names)}, (k, i) -> v[i] IS NOT NULL)
+                ELSE [] END AS _keys"""
+    struct = record_struct(con, names, values)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE incoming AS
+        SELECT _row_number::INTEGER AS _row_number,
+               CASE WHEN is_object THEN struct_pack({struct}) END AS _record,
+               CASE WHEN NOT is_object THEN 'is a JSON ' || CASE json_type(json)
+                    WHEN 'VARCHAR' THEN 'string' ELSE lower(json_type(json)) END
+                    || ', not an object of column: value pairs' END AS _parse_error,
+               NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length{supplied}
+        FROM (SELECT _row_number, json, {_IS_OBJECT} AS is_object, {extract} FROM {numbered})"""
+    )
+
+
+_IS_OBJECT = "ascii(json::VARCHAR) = 123"
+"""Whether a record read by read_json_objects is an object: its text starts with '{' (the
+reader cuts each element out of the array from its first character), without parsing it."""
 
 
 _MAX_OBJECT = 16 * 1024 * 1024

@@ -35,7 +35,7 @@ from .contract import (
     Column,
     full_pattern_sql,
 )
-from .raw_schema import RECORDS_TABLE
+from .raw_schema import FILES_TABLE, RECORDS_TABLE, supplied_columns_sql
 
 REFERENCE_KEYS = {
     # seed file relative to the seeds folder -> key column
@@ -83,9 +83,9 @@ def load_held(con: duckdb.DuckDBPyConnection, organisation: str) -> None:
                arg_min(_organisation, (_delivered_at, _file_name, _row_number)) AS owner,
                arg_min(_file_name, (_delivered_at, _file_name, _row_number)) AS owner_file,
                arg_max_null(collaboration_model, (_delivered_at, _file_name, _row_number))
-                   FILTER (list_contains(_supplied_columns, 'collaboration_model'))
+                   FILTER (list_contains({supplied_columns_sql("r", "f")}, 'collaboration_model'))
                    AS collaboration_model
-        FROM {RECORDS_TABLE}
+        FROM {RECORDS_TABLE} AS r LEFT JOIN {FILES_TABLE} AS f ON f.file_id = r._file_id
         GROUP BY 1"""
     )
     con.execute(
@@ -106,12 +106,16 @@ def _shown(value_sql: str) -> str:
     )
 
 
-def _when(condition: str, message_sql: str) -> str:
-    return f"CASE WHEN {condition} THEN {message_sql} END"
+Check = tuple[str, str]
+"""(SQL condition true when the row breaks the rule, SQL message saying how)."""
 
 
-def _checks(col: Column, load_year: int) -> list[str]:
-    """SQL expressions yielding a message when `col` breaks a rule, else NULL."""
+def _when(condition: str, message_sql: str) -> Check:
+    return condition, message_sql
+
+
+def _checks(col: Column, load_year: int) -> list[Check]:
+    """The rules `col` must meet, as (condition broken, message) pairs."""
     v, name = f"v_{col.name}", col.name
     value = f"'{name} ' || {_shown(v)}"
     checks = []
@@ -173,10 +177,17 @@ def _checks(col: Column, load_year: int) -> list[str]:
     if name == "end_year":
         end, start = "TRY_CAST(v_end_year AS INTEGER)", "TRY_CAST(v_start_year AS INTEGER)"
         checks.append(
-            f"CASE WHEN {end} < {start} THEN 'end_year ' || v_end_year || ' is before "
-            f"start_year ' || v_start_year WHEN {end} - {start} > {MAX_DURATION_YEARS} THEN "
-            f"'end_year ' || v_end_year || ' is impossible (more than {MAX_DURATION_YEARS} years "
-            "after start_year)' END"
+            _when(
+                f"{end} < {start}",
+                "'end_year ' || v_end_year || ' is before start_year ' || v_start_year",
+            )
+        )
+        checks.append(
+            _when(
+                f"{end} - {start} > {MAX_DURATION_YEARS}",
+                f"'end_year ' || v_end_year || ' is impossible (more than {MAX_DURATION_YEARS} "
+                "years after start_year)'",
+            )
         )
     if name in REQUIRED_WITH_AMOUNT:
         checks.append(
@@ -331,7 +342,23 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         f"list_filter({_split(f'v_{c}')}, f -> f NOT IN ({figures})) END AS unknown_{c}"
         for c in FIELDS_COLUMNS
     )
-    checks = ",\n".join(check for col in COLUMNS for check in _checks(col, load_year))
+    checks: list[Check] = [
+        (
+            "len(unknown_columns) > 0",
+            "'unknown column(s) ' || array_to_string(list_transform(unknown_columns, "
+            f"k -> coalesce(({hint_map})[k], k)), ', ') || ' (see the data contract)'",
+        ),
+        (
+            "first_row < _row_number",
+            f"'programme_ref ' || {_shown('v_programme_ref')} || ' repeats row ' || first_row "
+            "|| ' of the same file'",
+        ),
+        *(check for col in COLUMNS for check in _checks(col, load_year)),
+    ]
+    # Whether a row breaks any rule is a cheap test of booleans; the messages (a list per row)
+    # are built only for the rows that do.
+    broken = " OR ".join(f"({condition})" for condition, _ in checks)
+    messages = ",\n".join(f"CASE WHEN {c} THEN {m} END" for c, m in checks)
     known = ", ".join(_quote(c) for c in COLUMN_NAMES)
     per_record = columns is not None and _has_keys_column(con)
     source = "incoming"
@@ -423,13 +450,9 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         {contract_values},
         {"NULL::VARCHAR[]" if same_columns else "supplied_columns"} AS supplied_columns,
         CASE WHEN _parse_error IS NOT NULL THEN [_parse_error]
+        WHEN NOT coalesce({broken}, false) THEN []::VARCHAR[]
         ELSE list_filter([
-            CASE WHEN len(unknown_columns) > 0 THEN 'unknown column(s) ' || array_to_string(
-                list_transform(unknown_columns, k -> coalesce(({hint_map})[k], k)), ', ')
-                || ' (see the data contract)' END,
-            CASE WHEN first_row < _row_number THEN 'programme_ref ' || {_shown("v_programme_ref")}
-                || ' repeats row ' || first_row || ' of the same file' END,
-            {checks}
+            {messages}
         ], m -> m IS NOT NULL) END AS reasons
     FROM with_models)
     """)

@@ -1,21 +1,11 @@
 """Loading: good rows load, bad rows are quarantined with reasons, nothing is lost, re-runs
 change nothing."""
 
-import duckdb
-import pytest
-
 from sources.programme_records.loader import AuditOutcome
 from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE, RECORDS_TABLE
 from tests.conftest import SAMPLE_DIR
 
 from .helpers import good_record, load, write_csv
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
-    yield connection
-    connection.close()
 
 
 def table(con, name, order="1"):

@@ -5,20 +5,15 @@ messages never show a server path, and records belong to the organisation that d
 
 import json
 
-import duckdb
-import pytest
-
 from sources.programme_records.loader import AuditOutcome
-from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE, RECORDS_TABLE
+from sources.programme_records.raw_schema import (
+    FILES_TABLE,
+    QUARANTINE_TABLE,
+    RECORDS_TABLE,
+    supplied_columns_sql,
+)
 
 from .helpers import HEADER, good_record, load, write_csv, write_json
-
-
-@pytest.fixture
-def con(tmp_path):
-    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
-    yield connection
-    connection.close()
 
 
 def count(con, table, where="true"):
@@ -57,10 +52,12 @@ def test_omitted_optional_column_is_recorded_not_erased(con, tmp_path):
     result = load(con, second, delivered_at="2026-02-01T00:00:00+00:00")
     assert any("teachers_count" in n and "kept" in n for n in result.notices)
     supplied = con.execute(
-        f"SELECT list_contains(_supplied_columns, 'teachers_count') FROM {RECORDS_TABLE} "
-        "ORDER BY _delivered_at"
+        f"SELECT list_contains({supplied_columns_sql('r', 'f')}, 'teachers_count'), "
+        f"r._supplied_columns FROM {RECORDS_TABLE} AS r "
+        f"JOIN {FILES_TABLE} AS f ON f.file_id = r._file_id ORDER BY r._delivered_at"
     ).fetchall()
-    assert supplied == [(True,), (False,)]
+    # a CSV's records all supply its header's columns: kept once, on the file
+    assert supplied == [(True, None), (False, None)]
     (not_supplied,) = con.execute(
         f"SELECT columns_not_supplied FROM {FILES_TABLE} WHERE file_name = 'second.csv'"
     ).fetchone()

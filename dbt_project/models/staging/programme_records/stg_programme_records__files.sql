@@ -12,6 +12,7 @@ select
     cast(rows_loaded as integer) as rows_loaded,
     cast(rows_quarantined as integer) as rows_quarantined,
     cast(columns_not_supplied as varchar[]) as columns_not_supplied,
+    cast(columns_supplied as varchar[]) as columns_supplied,
     status,
     message,
     cast(loaded_at as timestamptz) as loaded_at

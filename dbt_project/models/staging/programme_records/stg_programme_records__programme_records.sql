@@ -3,6 +3,11 @@ with source as (
     select * from {{ source('programme_records', 'programme_records') }}
 ),
 
+files as (
+    select file_id, columns_supplied
+    from {{ source('programme_records', 'programme_record_files') }}
+),
+
 typed as (
     select
         {{ surrogate_key(['lower(programme_ref)']) }} as programme_sk,
@@ -41,10 +46,13 @@ typed as (
         _organisation as organisation,
         cast(_delivered_at as timestamptz) as delivered_at,
         cast(_row_number as integer) as row_number,
-        cast(_supplied_columns as varchar[]) as supplied_columns,
+        -- kept once per file when every record supplied the same columns, else per row
+        cast(coalesce(source._supplied_columns, files.columns_supplied) as varchar[])
+            as supplied_columns,
         _record_hash as record_hash,
         cast(_loaded_at as timestamptz) as loaded_at
     from source
+    left join files on files.file_id = source._file_id
 )
 
 select * from typed
