@@ -5,8 +5,9 @@ came in (file id, organisation, path in the landing folder, content hash, when i
 delivered), the row number, a hash of the record and when it was loaded. Which contract columns
 a record supplied is kept once per file (`programme_record_files.columns_supplied`) when every
 record of the file supplied the same ones (a CSV/XLSX header, uniform JSON), else on each row
-(`_supplied_columns`): `supplied_columns_sql` gives it either way. Rows reach `programme_records` only after the file passed the contract and
-the raw audit (write-audit-publish, see loader.py).
+(`_supplied_columns`): `supplied_columns_sql` gives it either way. Rows reach
+`programme_records` only after the file passed the contract and the raw audit
+(write-audit-publish, see loader.py).
 """
 
 from __future__ import annotations
