@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from .temp_tables import drop_temp
+
 MAX_LINE_BYTES = 8 * 1024 * 1024
 """Longest line DuckDB is asked to read; a longer one is quarantined whole (prefix + length)."""
 RAW_PREVIEW = 2_000
@@ -40,6 +42,28 @@ class LineScan:
     ends_with_newline: bool
     long_lines: list[tuple[int, int, int]] = field(default_factory=list)
     """(line number, byte offset of its start, length in bytes) of every over-long line."""
+    blank_before_end: bool = False
+    """Whether a blank line (empty, or a lone '\\r') comes before the last line with content."""
+    trailing_blank_lines: int = 0
+    """Blank lines after the last line with content."""
+
+    @property
+    def lines(self) -> int:
+        """Lines up to the last one with content."""
+        return self.newlines + (0 if self.ends_with_newline else 1) - self.trailing_blank_lines
+
+
+_BLANK_LINE = (b"\n\n", b"\n\r\n")
+TEMP_TABLES = (
+    "incoming",
+    "csv_rejects",
+    "csv_reject_scans",
+    "csv_records",
+    "csv_broken",
+    "csv_taken",
+)
+"""What `read_csv` creates (the loader drops them after validation)."""
+_TAIL = 64 * 1024
 
 
 def scan_lines(path: Path, limit: int | None = None) -> LineScan:
@@ -50,8 +74,15 @@ def scan_lines(path: Path, limit: int | None = None) -> LineScan:
     newlines, base, line_start, line_number, last = 0, 0, 0, 1, b""
     long_lines: list[tuple[int, int, int]] = []
     pending: tuple[int, int] | None = None  # (line number, start) of a long line not yet ended
+    first_blank, tail = None, b""  # where a blank line is first found; the file's last bytes
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
+            if first_blank is None:
+                joined = tail[-2:] + chunk  # a blank line may start in the previous chunk
+                found = [i for i in (joined.find(b) for b in _BLANK_LINE) if i >= 0]
+                if found:
+                    first_blank = base - len(tail[-2:]) + min(found)
+            tail = (tail + chunk)[-_TAIL:]
             size, position = len(chunk), max(line_start - base, 0)
             while True:
                 if pending:
@@ -81,7 +112,20 @@ def scan_lines(path: Path, limit: int | None = None) -> LineScan:
         long_lines.append((pending[0], pending[1], base - pending[1]))
     elif base - line_start > limit:
         long_lines.append((line_number, line_start, base - line_start))
-    return LineScan(newlines, last == b"\n", long_lines)
+    ends_with_newline = last == b"\n"
+    # blank lines at the end hold no record (DuckDB skips them; so does the line count)
+    content = tail.rstrip(b"\r\n")
+    suffix = tail[len(content) :]
+    trailing = 0
+    if content and b"\n" in suffix:
+        trailing = suffix.count(b"\n") - 1 + (0 if ends_with_newline else 1)
+    return LineScan(
+        newlines,
+        ends_with_newline,
+        long_lines,
+        blank_before_end=first_blank is not None and first_blank < base - len(suffix),
+        trailing_blank_lines=trailing,
+    )
 
 
 def read_header(path: Path) -> tuple[list[str], str] | None:
@@ -165,28 +209,30 @@ def read_csv(
     """Fill `incoming` from the CSV at `path` whose normalised header is `names`. Returns False
     (leaving `incoming` to be rebuilt) when the lines cannot all be accounted for."""
     scan = scan_lines(path)
-    total_lines = scan.newlines + (0 if scan.ends_with_newline else 1)
+    total_lines = scan.lines
     columns = ", ".join(f"c{i}: 'VARCHAR'" for i in range(len(names)))
-    con.execute("DROP TABLE IF EXISTS csv_rejects")
-    con.execute("DROP TABLE IF EXISTS csv_reject_scans")
+    for table in TEMP_TABLES:
+        drop_temp(con, table)
     struct = record_struct(con, names, [f"c{i}" for i in range(len(names))])
-    # first numbered as if every record sat on its own line after the header (checked below)
+    # a record whose every value is blank is not a record (a CASE tries the next value only
+    # while the ones before were blank)
+    blank = (
+        "CASE "
+        + " ".join(f"WHEN nullif(trim(c{i}), '') IS NOT NULL THEN false" for i in range(len(names)))
+        + " ELSE true END"
+    )
+    # Records in file order (the connection keeps insertion order while reading): record k is
+    # row k-1 of csv_records, so its rowid numbers it, with no window over the whole file.
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE incoming AS
-        SELECT (row_number() OVER () + 1)::INTEGER AS _row_number,
-               struct_pack({struct}) AS _record,
-               NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length
+        f"""CREATE TEMP TABLE csv_records AS
+        SELECT struct_pack({struct}) AS _record, {blank} AS _blank
         FROM read_csv({_quote(str(path))}, columns = {{{columns}}}, header = true,
             auto_detect = false, delim = ',', quote = '"', escape = '"', all_varchar = true,
             strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES},
             store_rejects = true, rejects_table = 'csv_rejects',
             rejects_scan = 'csv_reject_scans')"""
     )
-    fields = [f"_record[{_quote(n)}]" for n in names]
-    spans = " OR ".join(f"contains({f}, E'\\n')" for f in fields)
-    records, multi_line = con.execute(
-        f"SELECT count(*), coalesce(bool_or({spans}), false) FROM incoming"
-    ).fetchone()
+    (records,) = con.execute("SELECT count(*) FROM csv_records").fetchone()
     rejects = con.execute(
         "SELECT line, min(line_byte_position), list(error_type ORDER BY column_idx), "
         "list(error_message ORDER BY column_idx), bool_or(contains(csv_line, E'\\n')) "
@@ -195,30 +241,16 @@ def read_csv(
         "GROUP BY line ORDER BY line"
     ).fetchall()
     taken = {line for line, *_ in rejects} | {line for line, _, _ in scan.long_lines}
+    # With no blank line before the last record, every line is the header, a record, a
+    # rejected or an over-long line; if the counts add up, no record spans two lines.
     if (
-        multi_line
+        scan.blank_before_end
         or any(spans_lines for *_, spans_lines in rejects)
         or len(taken) != len(rejects) + len(scan.long_lines)
         or 1 + records + len(taken) != total_lines
         or any(line < 2 for line in taken)
     ):
         return False
-    if taken:  # record k sits on the k-th line not taken by a rejected or over-long line
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE csv_taken AS SELECT unnest(?::BIGINT[]) AS line",
-            [sorted(taken)],
-        )
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE incoming AS
-            SELECT numbered.line::INTEGER AS _row_number, incoming.* EXCLUDE (_row_number)
-            FROM incoming JOIN (
-                SELECT line, row_number() OVER (ORDER BY line) + 1 AS _row_number
-                FROM range(2, $last + 1) AS lines(line) ANTI JOIN csv_taken USING (line)
-            ) AS numbered USING (_row_number)""",
-            {"last": total_lines},
-        )
-    blank = " AND ".join(f"nullif(trim({f}), '') IS NULL" for f in fields)
-    con.execute(f"DELETE FROM incoming WHERE {blank}")  # a blank record is not a record
     values = [f"struct_extract(record, {_quote(n)})" for n in names]
     fields = ", ".join(
         f"CASE WHEN regexp_matches({v}, '[\",\\r\\n]') "
@@ -249,9 +281,45 @@ def read_csv(
                 length,
             )
         )
+    con.execute(
+        "CREATE TEMP TABLE csv_broken (_row_number INTEGER, _record "
+        f"{_struct_type(con)}, _parse_error VARCHAR, _raw VARCHAR, _raw_length BIGINT)"
+    )
     if broken:
-        con.executemany("INSERT INTO incoming VALUES (?, NULL, ?, ?, ?)", [list(b) for b in broken])
+        con.executemany(
+            "INSERT INTO csv_broken VALUES (?, NULL, ?, ?, ?)", [list(b) for b in broken]
+        )
+    (blank_records,) = con.execute("SELECT count(*) FILTER (_blank) FROM csv_records").fetchone()
+    records_sql = f"""SELECT (rowid + 2)::INTEGER AS _row_number, _record,
+               NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length
+        FROM csv_records {"WHERE NOT _blank" if blank_records else ""}"""  # the header is line 1
+    if not taken:  # a view: nothing is copied (and, for the planner, no union when not needed)
+        broken_sql = " UNION ALL SELECT * FROM csv_broken" if broken else ""
+        con.execute(f"CREATE TEMP VIEW incoming AS {records_sql}{broken_sql}")
+        return True
+    # record k sits on the k-th line not taken by a rejected or over-long line
+    con.execute(
+        "CREATE TEMP TABLE csv_taken AS SELECT unnest(?::BIGINT[]) AS line", [sorted(taken)]
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE incoming AS
+        SELECT lines.line::INTEGER AS _row_number, records.* EXCLUDE (_row_number)
+        FROM ({records_sql}) AS records JOIN (
+            SELECT line, row_number() OVER (ORDER BY line) + 1 AS _row_number
+            FROM range(2, $last + 1) AS lines(line) ANTI JOIN csv_taken USING (line)
+        ) AS lines USING (_row_number)
+        UNION ALL SELECT * FROM csv_broken""",
+        {"last": total_lines},
+    )
     return True
+
+
+def _struct_type(con: duckdb.DuckDBPyConnection) -> str:
+    (data_type,) = con.execute(
+        "SELECT data_type FROM duckdb_columns() WHERE table_name = 'csv_records' "
+        "AND column_name = '_record' AND database_name = 'temp'"
+    ).fetchone()
+    return data_type
 
 
 def _utf8(raw: bytes) -> bool:

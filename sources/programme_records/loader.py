@@ -23,6 +23,7 @@ from typing import Any
 
 import duckdb
 
+from . import csv_reader
 from .archive import Delivery
 from .contract import COLUMN_NAMES
 from .raw_schema import (
@@ -32,7 +33,8 @@ from .raw_schema import (
     RECORDS_TABLE,
     ensure_raw_schema,
 )
-from .reader import drop_temp, read_into_duckdb
+from .reader import read_into_duckdb
+from .temp_tables import drop_temp
 from .validation import load_held, load_reference, validate_incoming
 
 LOADED, PARTIALLY_LOADED, REJECTED, FAILED_AUDIT = (
@@ -184,14 +186,7 @@ def load_file(
 
 
 DEFAULT_LOAD_MEMORY_LIMIT = "384MB"
-_READ_TABLES = (
-    "incoming",
-    "json_objects",
-    "csv_rejects",
-    "csv_reject_scans",
-    "file_repeats",
-    "file_actor_lists",
-)
+_READ_TABLES = (*csv_reader.TEMP_TABLES, "json_objects", "file_repeats", "file_actor_lists")
 
 
 def _drop_read_tables(con: duckdb.DuckDBPyConnection) -> None:

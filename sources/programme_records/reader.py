@@ -37,6 +37,7 @@ import pandas as pd
 
 from . import csv_reader
 from .contract import COLUMN_NAMES, FILE_FORMATS
+from .temp_tables import drop_temp
 
 UTF8_BOM = b"\xef\xbb\xbf"
 XLSX_REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
@@ -417,18 +418,6 @@ reader cuts each element out of the array from its first character), without par
 
 _MAX_OBJECT = 16 * 1024 * 1024
 """Largest JSON record DuckDB is asked to read, in bytes."""
-
-
-def drop_temp(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop the temp table or view `name`, if there is one."""
-    (kind,) = con.execute(
-        "SELECT coalesce(max(kind), '') FROM ("
-        "SELECT 'TABLE' AS kind FROM duckdb_tables() WHERE temporary AND table_name = $n "
-        "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = $n)",
-        {"n": name},
-    ).fetchone()
-    if kind:
-        con.execute(f"DROP {kind} {name}")
 
 
 def _quote(text: str) -> str:

@@ -4,7 +4,7 @@ lines kept as a bounded prefix with their length, irregular files read by the ex
 import duckdb
 import pytest
 
-from sources.programme_records import csv_reader
+from sources.programme_records import csv_reader, reader
 from sources.programme_records.raw_schema import QUARANTINE_TABLE
 
 from .helpers import csv_text, good_record, load
@@ -81,3 +81,56 @@ def test_scan_lines_finds_every_over_long_line(tmp_path, monkeypatch, chunk):
     starts = [sum(n + 1 for n in lengths[:i]) for i in range(len(lengths))]
     expected = [(i + 1, starts[i], n) for i, n in enumerate(lengths) if n > 100]
     assert (scan.newlines, scan.ends_with_newline, scan.long_lines) == (8, False, expected)
+
+
+def _exact_reader_forbidden(monkeypatch):
+    def refuse(*_):
+        raise AssertionError("the exact line-by-line reader was used")
+
+    monkeypatch.setattr(reader, "_read_csv_lines", refuse)
+
+
+def test_blank_lines_at_the_end_and_blank_records_keep_duckdbs_reader(con, tmp_path, monkeypatch):
+    _exact_reader_forbidden(monkeypatch)
+    lines = csv_text([good_record("B-1"), good_record("B-2")]).splitlines()
+    blank_record = "," * (len(lines[0].split(",")) - 1)
+    text = "\r\n".join([lines[0], lines[1], blank_record, lines[2]]) + "\r\n\r\n\r\n"
+    result = load(con, _write(tmp_path, "trailing.csv", text))
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
+    assert con.execute("SELECT _row_number FROM raw.programme_records ORDER BY 1").fetchall() == [
+        (2,),
+        (4,),
+    ]
+
+
+@pytest.mark.parametrize("chunk", [3, 1 << 20])
+def test_scan_lines_tells_blank_lines_inside_from_blank_lines_at_the_end(
+    tmp_path, monkeypatch, chunk
+):
+    monkeypatch.setattr(csv_reader, "_CHUNK", chunk)
+    path = tmp_path / "lines.txt"
+    cases = {
+        b"h\na\nb\n": (False, 0, 3),
+        b"h\na\nb\n\n\r\n": (False, 2, 3),
+        b"h\na\nb\n\r": (False, 1, 3),
+        b"h\na\n\nb\n": (True, 0, 4),
+        b"h\na\r\n\r\nb": (True, 0, 4),
+    }
+    for text, expected in cases.items():
+        path.write_bytes(text)
+        scan = csv_reader.scan_lines(path)
+        assert (scan.blank_before_end, scan.trailing_blank_lines, scan.lines) == expected, text
+
+
+def test_records_keep_their_line_numbers_across_many_row_groups(con, tmp_path):
+    """Numbering by position holds for a file DuckDB reads in parallel, in many row groups."""
+    names = ["programme_ref", "learners_count"]
+    rows = 300_000
+    path = tmp_path / "many.csv"
+    path.write_text("programme_ref,learners_count\n" + "".join(f"R{i},{i}\n" for i in range(rows)))
+    assert csv_reader.read_csv(con, path, names, reader.record_struct)
+    mismatched, count = con.execute(
+        "SELECT count(*) FILTER (_record['programme_ref'] <> 'R' || (_row_number - 2)), count(*) "
+        "FROM incoming"
+    ).fetchone()
+    assert (mismatched, count) == (0, rows)
