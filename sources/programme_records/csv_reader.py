@@ -6,11 +6,13 @@ an unterminated quote, bytes that are not UTF-8), each with its line number.
 
 DuckDB numbers records, not lines, and silently skips blank lines and lines longer than its
 `max_line_size`. A person needs the line number, so one streaming pass over the bytes counts the
-lines and finds every over-long line (those are quarantined here, with a bounded prefix and their
-length). When every line is then accounted for (header + records + rejected + over-long lines,
-no value spanning lines), record k sits on the k-th line not taken by a rejected or over-long
-line. Otherwise (values spanning lines, blank lines, a header DuckDB cannot use) `read_csv`
-returns None and the caller falls back to the exact line-by-line reader.
+lines, finds every over-long line (those are quarantined here, with a bounded prefix and their
+length) and whether a blank line comes before the last record. When there is none and every
+line is accounted for (header + records + rejected + over-long lines), no record spans two lines
+and record k sits on the k-th line not taken by a rejected or over-long line; records are kept in
+file order, so k is their position (rowid), with no window over the whole file. Otherwise
+(values spanning lines, blank lines between records, a header DuckDB cannot use) `read_csv`
+returns False and the caller falls back to the exact line-by-line reader.
 """
 
 from __future__ import annotations
