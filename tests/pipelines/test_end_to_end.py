@@ -15,6 +15,7 @@ import pytest
 from pipelines.definitions import build_definitions
 from pipelines.local_run import build, ingest, run_pipeline, tick_landing_sensor
 from pipelines.settings import Settings
+from sources.programme_records.raw_schema import supplied_columns_sql
 from tests.conftest import SAMPLE_DIR, drop_sample_files
 
 PUBLISHED = dg.AssetKey(["published", "warehouse"])
@@ -365,6 +366,19 @@ def test_failing_blocking_check_stops_the_python_asset_downstream(env, first_run
     assert fingerprint(settings, "marts.dim_programme") == live_before  # candidate not promoted
 
 
+def _write_unmapped_row_into_raw(con: duckdb.DuckDBPyConnection, file_id: str) -> None:
+    """A copy of a loaded row with an unknown actor, written into raw past the contract, under
+    a file id with no row in programme_record_files (so it lists its supplied columns itself)."""
+    con.execute(f"""
+        INSERT INTO raw.programme_records
+        SELECT r.* REPLACE ('ZZZ-UNMAPPED' AS programme_ref, 'wizards' AS actors,
+                            '{file_id}' AS _file_id,
+                            {supplied_columns_sql("r", "f")} AS _supplied_columns)
+        FROM raw.programme_records AS r
+        JOIN raw.programme_record_files AS f ON f.file_id = r._file_id
+        LIMIT 1""")
+
+
 def test_failing_dbt_test_leaves_live_marts_and_published_copy_unchanged(env, first_run):
     """A row that bypassed the contract (written straight into raw) breaks a dbt test: the
     candidate build fails and neither the live marts nor the published copy change."""
@@ -373,11 +387,7 @@ def test_failing_dbt_test_leaves_live_marts_and_published_copy_unchanged(env, fi
     published = settings.publish_dir / "learning_teams.duckdb"
     before = (published.stat().st_mtime_ns, fingerprint(settings, "marts.dim_programme"))
     con = duckdb.connect(str(settings.warehouse_path))
-    con.execute("""
-        INSERT INTO raw.programme_records
-        SELECT * REPLACE ('ZZZ-UNMAPPED' AS programme_ref, 'wizards' AS actors,
-                          'bypass@0' AS _file_id)
-        FROM raw.programme_records LIMIT 1""")
+    _write_unmapped_row_into_raw(con, "bypass@0")
     con.close()
     try:
         result = build(defs, instance)
@@ -410,11 +420,7 @@ def test_dbt_tests_fail_when_a_source_code_is_not_mapped(env, first_run, tmp_pat
     copy = tmp_path / "learning_teams.duckdb"
     shutil.copyfile(env[0].warehouse_path, copy)
     con = duckdb.connect(str(copy))
-    con.execute("""
-        INSERT INTO raw.programme_records
-        SELECT * REPLACE ('ZZZ-UNMAPPED' AS programme_ref, 'wizards' AS actors,
-                          'feed@0' AS _file_id)
-        FROM raw.programme_records LIMIT 1""")
+    _write_unmapped_row_into_raw(con, "feed@0")
     con.close()
     result = subprocess.run(
         [
