@@ -283,18 +283,15 @@ def read_csv(
                 length,
             )
         )
-    con.execute(
-        "CREATE TEMP TABLE csv_broken (_row_number INTEGER, _record "
-        f"{_struct_type(con)}, _parse_error VARCHAR, _raw VARCHAR, _raw_length BIGINT)"
-    )
-    if broken:
-        con.executemany(
-            "INSERT INTO csv_broken VALUES (?, NULL, ?, ?, ?)", [list(b) for b in broken]
-        )
     (blank_records,) = con.execute("SELECT count(*) FILTER (_blank) FROM csv_records").fetchone()
     records_sql = f"""SELECT (rowid + 2)::INTEGER AS _row_number, _record,
                NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length
         FROM csv_records {"WHERE NOT _blank" if blank_records else ""}"""  # the header is line 1
+    con.execute(f"CREATE TEMP TABLE csv_broken AS {records_sql} LIMIT 0")  # same columns
+    if broken:
+        con.executemany(
+            "INSERT INTO csv_broken VALUES (?, NULL, ?, ?, ?)", [list(b) for b in broken]
+        )
     if not taken:  # a view: nothing is copied (and, for the planner, no union when not needed)
         broken_sql = " UNION ALL SELECT * FROM csv_broken" if broken else ""
         con.execute(f"CREATE TEMP VIEW incoming AS {records_sql}{broken_sql}")
@@ -314,14 +311,6 @@ def read_csv(
         {"last": total_lines},
     )
     return True
-
-
-def _struct_type(con: duckdb.DuckDBPyConnection) -> str:
-    (data_type,) = con.execute(
-        "SELECT data_type FROM duckdb_columns() WHERE table_name = 'csv_records' "
-        "AND column_name = '_record' AND database_name = 'temp'"
-    ).fetchone()
-    return data_type
 
 
 def _utf8(raw: bytes) -> bool:
