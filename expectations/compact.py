@@ -8,7 +8,9 @@ columns together); DuckDB computes each group's distinct tuples and GE validates
 expectations on them. `expect_compound_columns_to_be_unique` gets the rows whose key repeats
 (plus one row), and `expect_table_columns_to_match_set` an empty frame with every column. A
 column checked only for nulls, lengths or a range is reduced further, to a null if any and its
-extreme lengths and values.
+extreme lengths and values; one checked only for nulls, lengths and patterns of one character
+class has each value made of the class's characters replaced by one of the same length (see
+`_canonical_sql`).
 
 The expectations still come from the one suite (for the raw programme records: generated from
 the contract), GE still evaluates each of them, and any of them can fail. What changes: a failed
@@ -129,6 +131,102 @@ def _extremes_sql(
     return " UNION ALL ".join(parts)
 
 
+CANONICAL = {
+    # verdict unchanged when a value made of a pattern's one class is replaced by another value
+    # of the class of the same length
+    "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_null",
+    "expect_column_value_lengths_to_be_between",
+    "expect_column_values_to_match_regex",
+    "expect_column_values_to_not_match_regex",
+}
+_PATTERN_TOKEN = re.compile(
+    r"\[(?P<cls>(?:[!-Z_-~]|\\[!-/:-@\[-`{-~])+)\]"  # [...] (not negated, ASCII)
+    r"|\\(?P<escaped>[!-/:-@\[-`{-~])"  # an escaped punctuation character
+    r"|(?P<literal>[A-Za-z0-9 !\"#%&',\-/:;<=>@_`~])"
+    r"|(?P<syntax>\(\?:|\((?!\?)|[)|?*+]|\{[0-9]+(?:,[0-9]*)?\})"
+)
+
+
+def _class_members(body: str) -> set[str] | None:
+    members: set[str] = set()
+    items = re.findall(r"\\.|.", body)
+    i = 0
+    while i < len(items):
+        first = items[i][-1]
+        if i + 2 < len(items) and items[i + 1] == "-":
+            last = items[i + 2][-1]
+            if ord(last) < ord(first):
+                return None
+            members |= {chr(c) for c in range(ord(first), ord(last) + 1)}
+            i += 3
+        else:
+            members.add(first)
+            i += 1
+    return members
+
+
+def _atoms(regex: str) -> list[set[str]] | None:
+    """The character sets a regex is built from (its literals and [...] classes), when it uses
+    nothing else but groups, alternation, quantifiers and anchors at its ends; else None."""
+    body = regex.removeprefix("^")
+    body = body.removesuffix("\\Z") if body.endswith("\\Z") else body.removesuffix("$")
+    atoms, position = [], 0
+    while position < len(body):
+        token = _PATTERN_TOKEN.match(body, position)
+        if token is None:
+            return None
+        position = token.end()
+        if token["cls"] is not None:
+            members = _class_members(token["cls"])
+            if members is None:
+                return None
+            atoms.append(members)
+        elif token["syntax"] is None:
+            atoms.append({token["escaped"] or token["literal"]})
+    return atoms
+
+
+def _one_class(regexes: list[str]) -> set[str] | None:
+    """The characters of the one [...] class (or literal) every regex is built from, when they
+    are all built from the same one and nothing else (groups, alternation, quantifiers and end
+    anchors aside); else None. Such a regex judges a value whose characters are all in the
+    class by its length alone, so one value of each length stands for all of them."""
+    classes = [_atoms(regex) for regex in regexes]
+    if not classes or any(found is None or len(found) != 1 for found in classes):
+        return None
+    members = classes[0][0]
+    return members if all(found[0] == members for found in classes) else None
+
+
+def _canonical_sql(
+    relation: str, columns: list[str], expectations: list[dict], derived: dict[str, str]
+) -> str | None:
+    """For one column read directly by null/length rules and patterns of one class only (see
+    `_one_class`): SQL for its distinct values after each value made only of the class's
+    characters is replaced by the class's least character repeated to the same length (a
+    million distinct references become a few shapes); other values stay as they are. None when
+    that does not apply."""
+    if len(columns) != 1 or any(
+        e["type"] not in CANONICAL
+        or e["kwargs"].get("row_condition")
+        or e["kwargs"]["column"] in derived
+        for e in expectations
+    ):
+        return None
+    members = _one_class([e["kwargs"]["regex"] for e in expectations if "regex" in e["kwargs"]])
+    if members is None:
+        return None
+    c = _identifier(columns[0])
+    in_class = "[" + "".join("\\" + m if not m.isalnum() else m for m in sorted(members)) + "]*"
+    least = min(members).replace("'", "''")
+    in_class = in_class.replace("'", "''")
+    return (
+        f"SELECT DISTINCT CASE WHEN regexp_full_match({c}, '{in_class}') THEN "
+        f"repeat('{least}', length({c})) ELSE {c} END AS {c} FROM {relation}"
+    )
+
+
 COMBINED_MAX_ROWS = 50_000
 """Group frames up to this many rows are validated together, side by side, in one GE call."""
 CHUNK_VECTORS = 64
@@ -196,6 +294,7 @@ def validate_relation(
     table_level = [e for e in suite["expectations"] if e["type"] == COLUMN_SET]
     separate: list[tuple[list[dict], pd.DataFrame]] = []
     large: list = []  # (expectations, sql, quick outcome) of the groups validated in chunks
+    as_they_are: dict[int, str] = {}  # id(expectations) -> SQL of their distinct values
     for expectation in (e for e in suite["expectations"] if e["type"] == KEY_UNIQUE):
         key = ", ".join(_identifier(c) for c in expectation["kwargs"]["column_list"])
         frame = _frame(
@@ -211,8 +310,11 @@ def validate_relation(
             separate.append((expectations, empty))
             continue
         selected = ", ".join(_identifier(c) for c in present)
-        sql = _extremes_sql(relation, present, expectations, derived)
-        sql = sql or f"SELECT DISTINCT {selected} FROM {relation}"
+        distinct = f"SELECT DISTINCT {selected} FROM {relation}"
+        canonical = _canonical_sql(relation, present, expectations, derived)
+        if canonical:  # its failures are reported on the values as they are
+            as_they_are[id(expectations)] = distinct
+        sql = _extremes_sql(relation, present, expectations, derived) or canonical or distinct
         chunks = _chunks(con, sql)
         first, second = next(chunks), next(chunks, None)
         if second is None and len(first) <= COMBINED_MAX_ROWS:
@@ -238,7 +340,14 @@ def validate_relation(
         for expectations, frame in calls
     ] + [outcome for *_, outcome in large]
     if not all(r.success for r in results):  # exact counts and examples, group by group
-        large_frames = [(expectations, _frame(con, sql)) for expectations, sql, _ in large]
+        large_frames = [
+            (expectations, _frame(con, as_they_are.get(id(expectations), sql)))
+            for expectations, sql, _ in large
+        ]
+        parts = [
+            (e, _frame(con, as_they_are[id(e)]) if id(e) in as_they_are else frame)
+            for e, frame in parts
+        ]
         results = [
             runner.validate_expectations(suite_name, expectations, frame, derived)
             for expectations, frame in [*parts, *separate, *large_frames, *column_set]
