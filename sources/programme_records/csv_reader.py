@@ -21,6 +21,7 @@ import codecs
 import csv
 import io
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,8 +211,6 @@ def read_csv(
 ) -> bool:
     """Fill `incoming` from the CSV at `path` whose normalised header is `names`. Returns False
     (leaving `incoming` to be rebuilt) when the lines cannot all be accounted for."""
-    scan = scan_lines(path)
-    total_lines = scan.lines
     columns = ", ".join(f"c{i}: 'VARCHAR'" for i in range(len(names)))
     for table in TEMP_TABLES:
         drop_temp(con, table)
@@ -225,15 +224,12 @@ def read_csv(
     )
     # Records in file order (the connection keeps insertion order while reading): record k is
     # row k-1 of csv_records, so its rowid numbers it, with no window over the whole file.
-    con.execute(
-        f"""CREATE TEMP TABLE csv_records AS
-        SELECT struct_pack({struct}) AS _record, {blank} AS _blank
-        FROM read_csv({_quote(str(path))}, columns = {{{columns}}}, header = true,
-            auto_detect = false, delim = ',', quote = '"', escape = '"', all_varchar = true,
-            strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES},
-            store_rejects = true, rejects_table = 'csv_rejects',
-            rejects_scan = 'csv_reject_scans')"""
-    )
+    # The line scan runs beside DuckDB's read (which does not hold the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(scan_lines, path)
+        _read_records(con, path, struct, blank, columns)
+        scan = scanning.result()
+    total_lines = scan.lines
     (records,) = con.execute("SELECT count(*) FROM csv_records").fetchone()
     rejects = con.execute(
         "SELECT line, min(line_byte_position), list(error_type ORDER BY column_idx), "
@@ -311,6 +307,20 @@ def read_csv(
         {"last": total_lines},
     )
     return True
+
+
+def _read_records(
+    con: duckdb.DuckDBPyConnection, path: Path, struct: str, blank: str, columns: str
+) -> None:
+    con.execute(
+        f"""CREATE TEMP TABLE csv_records AS
+        SELECT struct_pack({struct}) AS _record, {blank} AS _blank
+        FROM read_csv({_quote(str(path))}, columns = {{{columns}}}, header = true,
+            auto_detect = false, delim = ',', quote = '"', escape = '"', all_varchar = true,
+            strict_mode = true, null_padding = false, max_line_size = {MAX_LINE_BYTES},
+            store_rejects = true, rejects_table = 'csv_rejects',
+            rejects_scan = 'csv_reject_scans')"""
+    )
 
 
 def _utf8(raw: bytes) -> bool:
