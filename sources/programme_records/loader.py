@@ -248,7 +248,7 @@ def _load_file(
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW {_CANDIDATE} AS
             SELECT {columns}, _file_id, _file_sha256, _file_name, _organisation, _delivered_at,
-                   _row_number, supplied_columns AS _supplied_columns, _record_hash, _loaded_at
+                   _row_number, supplied_columns AS _supplied_columns, _loaded_at
             FROM validated CROSS JOIN load_file_params WHERE len(reasons) = 0"""
     )
     audit_outcome = audit(CandidateRows(con, _CANDIDATE)) if audit else None

@@ -2,7 +2,7 @@
 
 Raw rows keep the values as submitted (text, trimmed), plus load metadata: the delivery they
 came in (file id, organisation, path in the landing folder, content hash, when it was
-delivered), the row number, a hash of the record and when it was loaded. Which contract columns
+delivered), the row number and when it was loaded. Which contract columns
 a record supplied is kept once per file (`programme_record_files.columns_supplied`) when every
 record of the file supplied the same ones (a CSV/XLSX header, uniform JSON), else on each row
 (`_supplied_columns`): `supplied_columns_sql` gives it either way. Rows reach
@@ -34,7 +34,6 @@ RECORD_METADATA = {
     "_delivered_at": "TIMESTAMPTZ NOT NULL",
     "_row_number": "INTEGER NOT NULL",
     "_supplied_columns": "VARCHAR[]",
-    "_record_hash": "VARCHAR NOT NULL",
     "_loaded_at": "TIMESTAMPTZ NOT NULL",
 }
 """Load metadata on every raw record, after the contract columns."""
@@ -98,15 +97,17 @@ CREATE TABLE IF NOT EXISTS {ENTRIES_TABLE} (
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema and tables if they do not exist, and bring a warehouse made before
-    `columns_supplied` up to date (idempotent)."""
+    """Create the raw schema and tables if they do not exist, and bring an older warehouse up
+    to date (idempotent): `columns_supplied` added, `_supplied_columns` made optional, the
+    per-row `_record_hash` dropped (a hash of the values is computed where it is used)."""
     con.execute(DDL)
-    files_has_set, records_require_list = con.execute(
+    files_has_set, records_require_list, records_hashed = con.execute(
         f"""SELECT
             count(*) FILTER (table_name = 'programme_record_files'
                              AND column_name = 'columns_supplied'),
             count(*) FILTER (table_name = 'programme_records'
-                             AND column_name = '_supplied_columns' AND NOT is_nullable)
+                             AND column_name = '_supplied_columns' AND NOT is_nullable),
+            count(*) FILTER (table_name = 'programme_records' AND column_name = '_record_hash')
         FROM duckdb_columns()
         WHERE database_name = current_database() AND schema_name = '{SCHEMA}'"""
     ).fetchone()
@@ -114,6 +115,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE {FILES_TABLE} ADD COLUMN columns_supplied VARCHAR[]")
     if records_require_list:
         con.execute(f"ALTER TABLE {RECORDS_TABLE} ALTER COLUMN _supplied_columns DROP NOT NULL")
+    if records_hashed:
+        con.execute(f"ALTER TABLE {RECORDS_TABLE} DROP COLUMN _record_hash")
 
 
 def supplied_columns_sql(records: str, files: str) -> str:

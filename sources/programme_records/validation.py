@@ -4,8 +4,8 @@ Reads the temp table `incoming` (see reader.py), the reference tables loaded by
 `load_reference` and the temp table `held` (what the warehouse already holds per programme:
 owner and current values, see `load_held`), and writes the temp table `validated`: one row per
 record with the trimmed values of every contract column, the contract columns the record
-supplied, `reasons`, the list of everything wrong with the row (empty when it is good), the
-record hash of a good row and the record's text for a bad one.
+supplied, `reasons`, the list of everything wrong with the row (empty when it is good), and
+the record's text for a bad one.
 
 Cost matters (a million rows must load near the cost of bare DuckDB): the values are trimmed and
 checked in one projection, each pattern is matched once per value, values repeated across the
@@ -306,11 +306,6 @@ def trimmed(value_sql: str) -> str:
     )
 
 
-def record_hash_sql(columns: list[str] | tuple[str, ...]) -> str:
-    """md5 of a record's values: each value (NULL as U+001E) separated by U+001F."""
-    return "md5(concat_ws(chr(31), " + ", ".join(f"coalesce({c}, chr(30))" for c in columns) + "))"
-
-
 def _shapes() -> str:
     """`ok_<column>`: whether the column's value has the contract's shape (NULL when empty)."""
     return ",\n".join(
@@ -321,9 +316,8 @@ def _shapes() -> str:
 
 
 def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = None) -> None:
-    """Create the temp table `validated` from `incoming` (see module docstring), with
-    `_record_hash` (see `record_hash_sql`) on the good rows, and the temp table
-    `file_supplied_columns`: one row, the columns every readable record supplied, when the
+    """Create the temp table `validated` from `incoming` (see module docstring), and the temp
+    table `file_supplied_columns`: one row, the columns every readable record supplied, when the
     file's records all have the same columns (`validated.supplied_columns` is then NULL), else
     no row."""
     load_year = load_year or date.today().year
@@ -443,7 +437,6 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         LEFT JOIN ref_model_team_kinds AS models ON models.model = lower(effective_model)
     )
     SELECT *,
-        CASE WHEN len(reasons) = 0 THEN {record_hash_sql(COLUMN_NAMES)} END AS _record_hash,
         NULL::VARCHAR AS _raw  -- filled in below, for the bad rows only
     FROM (SELECT
         _row_number, _raw_length,

@@ -132,7 +132,6 @@ def _raw_rows() -> list[dict]:
     out = []
     for row in rows:
         full = {**base, **row}
-        full["_record_hash"] = f"{len(out):032x}"
         full["_file_id"] = f"test-org/{full['_file_name']}@{full['_file_sha256'][:12]}"
         full["_organisation"] = "test-org"
         full["_delivered_at"] = LOADED_AT

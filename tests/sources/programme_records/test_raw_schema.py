@@ -44,17 +44,20 @@ def test_json_records_that_differ_keep_their_own_columns_on_the_row(con, tmp_pat
     assert "teachers_count" in rows[0][2] and "teachers_count" not in rows[1][2]
 
 
-def test_a_warehouse_made_before_columns_supplied_is_brought_up_to_date(tmp_path):
+def test_an_older_warehouse_is_brought_up_to_date(tmp_path):
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
     ensure_raw_schema(con)
-    # the earlier DDL: no columns_supplied on the files, a list required on every row
+    # the earlier DDL: no columns_supplied on the files, a list required on every row, a hash
+    # of the record on every row
     con.execute(f"ALTER TABLE {FILES_TABLE} DROP COLUMN columns_supplied")
     con.execute(f"ALTER TABLE {RECORDS_TABLE} ALTER COLUMN _supplied_columns SET NOT NULL")
+    con.execute(f"ALTER TABLE {RECORDS_TABLE} ADD COLUMN _record_hash VARCHAR")
     ensure_raw_schema(con)
     ensure_raw_schema(con)  # idempotent
-    nullable, files_column = con.execute(
+    nullable, files_column, hashes = con.execute(
         "SELECT bool_and(is_nullable) FILTER (column_name = '_supplied_columns'), "
-        "count(*) FILTER (column_name = 'columns_supplied') FROM duckdb_columns() "
+        "count(*) FILTER (column_name = 'columns_supplied'), "
+        "count(*) FILTER (column_name = '_record_hash') FROM duckdb_columns() "
         "WHERE schema_name = 'raw'"
     ).fetchone()
-    assert (nullable, files_column) == (True, 1)
+    assert (nullable, files_column, hashes) == (True, 1, 0)

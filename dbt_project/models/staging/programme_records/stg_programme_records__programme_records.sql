@@ -49,7 +49,6 @@ typed as (
         -- kept once per file when every record supplied the same columns, else per row
         cast(coalesce(source._supplied_columns, files.columns_supplied) as varchar[])
             as supplied_columns,
-        _record_hash as record_hash,
         cast(_loaded_at as timestamptz) as loaded_at
     from source
     left join files on files.file_id = source._file_id
