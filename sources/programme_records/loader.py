@@ -179,6 +179,7 @@ def load_file(
     finally:
         _drop_read_tables(con)
         con.execute("DROP TABLE IF EXISTS validated")
+        con.execute("DROP TABLE IF EXISTS quarantined_text")
         con.execute("DROP TABLE IF EXISTS file_supplied_columns")
         con.execute(f"SET preserve_insertion_order = {bool(in_order)}")
         if capped:
@@ -293,7 +294,8 @@ def _load_file(
                 SELECT $id, $sha, $name, $org, _row_number, programme_ref, reasons,
                        array_to_string(reasons, '; '), left(_raw, {RAW_RECORD_PREFIX}),
                        coalesce(_raw_length, length(_raw)), $loaded_at
-                FROM validated WHERE len(reasons) > 0 ORDER BY _row_number NULLS FIRST""",
+                FROM validated LEFT JOIN quarantined_text USING (_row_number)
+                WHERE len(reasons) > 0 ORDER BY _row_number NULLS FIRST""",
             {k: params[k] for k in ("id", "sha", "name", "org", "loaded_at")},
         )
         con.execute(

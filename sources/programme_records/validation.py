@@ -4,8 +4,8 @@ Reads the temp table `incoming` (see reader.py), the reference tables loaded by
 `load_reference` and the temp table `held` (what the warehouse already holds per programme:
 owner and current values, see `load_held`), and writes the temp table `validated`: one row per
 record with the trimmed values of every contract column, the contract columns the record
-supplied, `reasons`, the list of everything wrong with the row (empty when it is good), and
-the record's text for a bad one.
+supplied and `reasons`, the list of everything wrong with the row (empty when it is good);
+and the temp table `quarantined_text`: the text of each bad row, as submitted.
 
 Cost matters (a million rows must load near the cost of bare DuckDB): the values are trimmed and
 checked in one projection, each pattern is matched once per value, values repeated across the
@@ -436,9 +436,7 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         FROM with_lists
         LEFT JOIN ref_model_team_kinds AS models ON models.model = lower(effective_model)
     )
-    SELECT *,
-        NULL::VARCHAR AS _raw  -- filled in below, for the bad rows only
-    FROM (SELECT
+    SELECT
         _row_number, _raw_length,
         {contract_values},
         {"NULL::VARCHAR[]" if same_columns else "supplied_columns"} AS supplied_columns,
@@ -447,7 +445,7 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
         ELSE list_filter([
             {messages}
         ], m -> m IS NOT NULL) END AS reasons
-    FROM with_models)
+    FROM with_models
     """)
     # the record's text, as the reader kept it or rebuilt, for the rows that go to quarantine
     # (in insertion order: a reader's `incoming_raw` may number the file's records as read)
@@ -455,11 +453,9 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     con.execute("SET preserve_insertion_order = true")
     try:
         con.execute("""
-        UPDATE validated SET _raw = bad._raw
-        FROM (SELECT _row_number, coalesce(_raw, incoming_raw(_record, _row_number)) AS _raw
-              FROM incoming
-              WHERE _row_number IN (SELECT _row_number FROM validated WHERE len(reasons) > 0))
-              AS bad
-        WHERE validated._row_number = bad._row_number""")
+        CREATE OR REPLACE TEMP TABLE quarantined_text AS
+        SELECT _row_number, coalesce(_raw, incoming_raw(_record, _row_number)) AS _raw
+        FROM incoming
+        WHERE _row_number IN (SELECT _row_number FROM validated WHERE len(reasons) > 0)""")
     finally:
         con.execute(f"SET preserve_insertion_order = {bool(in_order)}")
