@@ -146,8 +146,7 @@ def _checks(col: Column, load_year: int) -> list[Check]:
         well_shaped = f" AND {shaped}" if col.pattern else ""
         checks.append(
             _when(
-                f"{v} IS NOT NULL{well_shaped} AND {normalise}({v}) NOT IN (SELECT code FROM "
-                f"{_table_for(seed)})",
+                f"{v} IS NOT NULL{well_shaped} AND NOT known_{name}",  # see _known
                 f"{value} || {_quote(' is not ' + what)}",
             )
         )
@@ -306,6 +305,17 @@ def trimmed(value_sql: str) -> str:
     )
 
 
+def _known() -> str:
+    """`known_<column>`: whether the column's value is in its seed (looked up once per row,
+    though the rule's condition and its message both ask)."""
+    return ",\n".join(
+        f"{NORMALISE.get(c.name, 'lower')}(v_{c.name}) IN (SELECT code FROM "
+        f"{_table_for(c.reference.split(': ', 1)[0])}) AS known_{c.name}"
+        for c in COLUMNS
+        if c.reference
+    )
+
+
 def _shapes() -> str:
     """`ok_<column>`: whether the column's value has the contract's shape (NULL when empty)."""
     return ",\n".join(
@@ -424,7 +434,8 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
                CASE WHEN list_contains(supplied_columns, 'collaboration_model')
                     THEN v_collaboration_model ELSE held.collaboration_model END
                    AS effective_model,
-               {_shapes()}
+               {_shapes()},
+               {_known()}
         FROM rows
         CROSS JOIN submitter
         LEFT JOIN file_actor_lists AS actor_lists ON actor_lists.actors = rows.v_actors
