@@ -297,10 +297,17 @@ def trimmed(value_sql: str) -> str:
     with whitespace (trim copies every string it returns; most values need no trimming).
     `value_sql` should be a plain column: it is repeated."""
     v = value_sql
-    ends = " OR ".join(f"ends_with({v}, {_quote(ch)})" for ch in WHITESPACE)
-    # (not `ascii(v) IN (...)`: DuckDB plans a long IN list as a join)
+
+    def ends(chars: list[str]) -> str:
+        return " OR ".join(f"ends_with({v}, {_quote(ch)})" for ch in chars)
+
+    # (not `ascii(v) IN (...)`: DuckDB plans a long IN list as a join); a value can end with
+    # a non-ASCII space only if it has more bytes than characters
+    narrow = [ch for ch in WHITESPACE if ch.isascii()]
+    wide = [ch for ch in WHITESPACE if not ch.isascii()]
     return (
-        f"CASE WHEN {v} = '' THEN NULL WHEN ascii({v}) NOT BETWEEN 33 AND 126 OR {ends} "
+        f"CASE WHEN {v} = '' THEN NULL WHEN ascii({v}) NOT BETWEEN 33 AND 126 OR {ends(narrow)} "
+        f"OR (strlen({v}) <> length({v}) AND ({ends(wide)})) "
         f"THEN nullif(trim({v}, {_quote(WHITESPACE)}), '') ELSE {v} END"
     )
 

@@ -3,6 +3,8 @@
 import duckdb
 import pytest
 
+from sources.programme_records.contract import WHITESPACE
+
 from .helpers import good_record, load, write_csv, write_json
 
 
@@ -96,3 +98,19 @@ def test_json_unknown_key_and_missing_values(con, tmp_path):
     (problem,) = load(con, path).messages
     assert problem.startswith("j.json row 1: unknown column(s) 'colour'")
     assert "country_code is required but empty" in problem
+
+
+@pytest.mark.parametrize("space", list(WHITESPACE))
+def test_every_contract_space_is_trimmed_from_both_ends_of_a_value(con, tmp_path, space):
+    """ASCII and non-ASCII spaces alike, on values that are ASCII and ones that are not."""
+    record = good_record(
+        "T-1",
+        programme_name=f"{space}Équipe apprenante{space}{space}",
+        country_code=f"{space}GHA{space}",
+        source_name=f"Ministry{space}",
+    )
+    path = write_json(tmp_path / "spaces.json", [record])
+    assert load(con, path).messages == []
+    assert con.execute(
+        "SELECT programme_name, country_code, source_name FROM raw.programme_records"
+    ).fetchone() == ("Équipe apprenante", "GHA", "Ministry")
