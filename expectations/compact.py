@@ -101,18 +101,26 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
         return con.execute(sql).df()
 
 
+def _one_plain_column(
+    columns: list[str], expectations: list[dict], derived: dict[str, str], kinds: set[str]
+) -> bool:
+    """Whether the group reads one table column, directly (not derived, no row condition),
+    with expectations of `kinds` only."""
+    return len(columns) == 1 and all(
+        e["type"] in kinds
+        and not e["kwargs"].get("row_condition")
+        and e["kwargs"]["column"] not in derived
+        for e in expectations
+    )
+
+
 def _extremes_sql(
     relation: str, columns: list[str], expectations: list[dict], derived: dict[str, str]
 ) -> str | None:
     """For one column read directly by null/length/range rules only: SQL for a frame of at
     most five values with the same verdicts (a null if any, a non-null value, and the values
     of least and greatest length and value). None when the group needs its distinct values."""
-    if len(columns) != 1 or any(
-        e["type"] not in EXTREMES
-        or e["kwargs"].get("row_condition")
-        or e["kwargs"]["column"] in derived
-        for e in expectations
-    ):
+    if not _one_plain_column(columns, expectations, derived, EXTREMES):
         return None
     c = _identifier(columns[0])
     kinds = {e["type"] for e in expectations}
@@ -207,12 +215,7 @@ def _canonical_sql(
     characters is replaced by the class's least character repeated to the same length (a
     million distinct references become a few shapes); other values stay as they are. None when
     that does not apply."""
-    if len(columns) != 1 or any(
-        e["type"] not in CANONICAL
-        or e["kwargs"].get("row_condition")
-        or e["kwargs"]["column"] in derived
-        for e in expectations
-    ):
+    if not _one_plain_column(columns, expectations, derived, CANONICAL):
         return None
     members = _one_class([e["kwargs"]["regex"] for e in expectations if "regex" in e["kwargs"]])
     if members is None:
