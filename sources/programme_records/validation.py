@@ -141,8 +141,7 @@ def _checks(col: Column, load_year: int) -> list[Check]:
             )
         )
     if col.reference:
-        seed, what = col.reference.split(": ", 1)
-        normalise = NORMALISE.get(name, "lower")
+        what = col.reference.split(": ", 1)[1]
         well_shaped = f" AND {shaped}" if col.pattern else ""
         checks.append(
             _when(
@@ -419,7 +418,7 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE validated AS
     WITH extracted AS (
-        SELECT _row_number, _record, _parse_error, _raw, _raw_length,
+        SELECT _row_number, _record, _parse_error, _raw_length,
                {extracted},
                {unknown_columns} AS unknown_columns,
                {supplied_columns} AS supplied_columns
