@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from .temp_tables import drop_temp
 
@@ -56,7 +57,6 @@ class LineScan:
         return self.newlines + (0 if self.ends_with_newline else 1) - self.trailing_blank_lines
 
 
-_BLANK_LINE = (b"\n\n", b"\n\r\n")
 TEMP_TABLES = (
     "incoming",
     "csv_rejects",
@@ -71,51 +71,30 @@ _TAIL = 64 * 1024
 
 def scan_lines(path: Path, limit: int | None = None) -> LineScan:
     """Count lines and find those longer than `limit` bytes (default MAX_LINE_BYTES), reading
-    `_CHUNK` bytes at a time: memory stays bounded whatever the file holds, and the search
-    jumps `limit` bytes at a time instead of visiting every line."""
+    `_CHUNK` bytes at a time (memory stays bounded whatever the file holds). numpy finds the
+    newlines of a chunk at once and releases the GIL, so the scan runs beside DuckDB's read."""
     limit = limit or MAX_LINE_BYTES
-    newlines, base, line_start, line_number, last = 0, 0, 0, 1, b""
+    newlines, size, last_newline, last_byte = 0, 0, -1, b""
     long_lines: list[tuple[int, int, int]] = []
-    pending: tuple[int, int] | None = None  # (line number, start) of a long line not yet ended
-    first_blank, tail = None, b""  # where a blank line is first found; the file's last bytes
+    first_blank, tail = None, b""  # where a blank line first starts; the file's last bytes
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
-            if first_blank is None:
-                joined = tail[-2:] + chunk  # a blank line may start in the previous chunk
-                found = [i for i in (joined.find(b) for b in _BLANK_LINE) if i >= 0]
-                if found:
-                    first_blank = base - len(tail[-2:]) + min(found)
+            data = np.frombuffer(chunk, np.uint8)
+            ends = np.flatnonzero(data == _NEWLINE) + size  # file positions of its newlines
+            if len(ends):
+                starts = np.concatenate(([last_newline], ends[:-1])) + 1  # of those lines
+                lengths = ends - starts
+                for i in np.flatnonzero(lengths > limit).tolist():
+                    long_lines.append((newlines + i + 1, int(starts[i]), int(lengths[i])))
+                if first_blank is None:
+                    first_blank = _first_blank(data, size, starts, lengths, last_byte)
+                last_newline, newlines = int(ends[-1]), newlines + len(ends)
             tail = (tail + chunk)[-_TAIL:]
-            size, position = len(chunk), max(line_start - base, 0)
-            while True:
-                if pending:
-                    end = chunk.find(b"\n", position)
-                    if end < 0:
-                        break
-                    long_lines.append((pending[0], pending[1], base + end - pending[1]))
-                    pending, line_start, position = None, base + end + 1, end + 1
-                    continue
-                window = line_start - base + limit + 1  # a newline must come before this
-                end = chunk.rfind(b"\n", position, min(window, size))
-                if end >= 0:  # every line up to this newline is short enough
-                    line_start, position = base + end + 1, end + 1
-                    continue
-                if window > size:
-                    break  # the line may still end in the next chunk
-                number = newlines + chunk.count(b"\n", 0, line_start - base) + 1
-                if line_start < base:
-                    number = line_number
-                pending, position = (number, line_start), window
-            if line_start >= base:
-                line_number = newlines + chunk.count(b"\n", 0, line_start - base) + 1
-            newlines += chunk.count(b"\n")
-            base += size
-            last = chunk[-1:]
-    if pending:
-        long_lines.append((pending[0], pending[1], base - pending[1]))
-    elif base - line_start > limit:
-        long_lines.append((line_number, line_start, base - line_start))
-    ends_with_newline = last == b"\n"
+            size += len(chunk)
+            last_byte = chunk[-1:]
+    if size - (last_newline + 1) > limit:
+        long_lines.append((newlines + 1, last_newline + 1, size - last_newline - 1))
+    ends_with_newline = last_byte == b"\n"
     # blank lines at the end hold no record (DuckDB skips them; so does the line count)
     content = tail.rstrip(b"\r\n")
     suffix = tail[len(content) :]
@@ -126,9 +105,29 @@ def scan_lines(path: Path, limit: int | None = None) -> LineScan:
         newlines,
         ends_with_newline,
         long_lines,
-        blank_before_end=first_blank is not None and first_blank < base - len(suffix),
+        blank_before_end=first_blank is not None and first_blank < size - len(suffix),
         trailing_blank_lines=trailing,
     )
+
+
+_NEWLINE, _CR = ord("\n"), ord("\r")
+
+
+def _first_blank(
+    data: np.ndarray, offset: int, starts: np.ndarray, lengths: np.ndarray, before: bytes
+) -> int | None:
+    """File position of the newline ending the line before the first blank line (empty, or a
+    lone '\\r') among the lines ending in this chunk (`data`, at file position `offset`;
+    `before` is the previous chunk's last byte). The file's first line is not looked at."""
+    blank = lengths == 0
+    lone = np.flatnonzero(lengths == 1)
+    if len(lone):  # the one byte sits in this chunk, or is the previous chunk's last byte
+        at = starts[lone] - offset
+        byte = np.where(at >= 0, data[np.maximum(at, 0)], before[0] if before else 0)
+        blank[lone[byte == _CR]] = True
+    blank &= starts > 0
+    hits = np.flatnonzero(blank)
+    return int(starts[hits[0]]) - 1 if len(hits) else None
 
 
 def read_header(path: Path) -> tuple[list[str], str] | None:

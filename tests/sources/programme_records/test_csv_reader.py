@@ -1,6 +1,8 @@
 """DuckDB's CSV reader with exact line numbers: broken lines quarantined where they are, over-long
 lines kept as a bounded prefix with their length, irregular files read by the exact reader."""
 
+import random
+
 import duckdb
 import pytest
 
@@ -120,6 +122,35 @@ def test_scan_lines_tells_blank_lines_inside_from_blank_lines_at_the_end(
         path.write_bytes(text)
         scan = csv_reader.scan_lines(path)
         assert (scan.blank_before_end, scan.trailing_blank_lines, scan.lines) == expected, text
+
+
+def _scan_by_splitting(data: bytes, limit: int) -> csv_reader.LineScan:
+    """What scan_lines must find, worked out the plain way: split the whole file into lines."""
+    lines = data.split(b"\n")
+    starts = [sum(len(line) + 1 for line in lines[:i]) for i in range(len(lines))]
+    content = data.rstrip(b"\r\n")
+    last = max((i for i, line in enumerate(lines) if line.strip(b"\r")), default=0)
+    blank = [i for i in range(1, last) if lines[i] in (b"", b"\r")]
+    return csv_reader.LineScan(
+        data.count(b"\n"),
+        data.endswith(b"\n"),
+        [(i + 1, starts[i], len(line)) for i, line in enumerate(lines) if len(line) > limit],
+        blank_before_end=bool(blank),
+        trailing_blank_lines=data[len(content) :].count(b"\n") - data.endswith(b"\n")
+        if content and b"\n" in data[len(content) :]
+        else 0,
+    )
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 64])
+def test_scan_lines_agrees_with_splitting_the_file(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(csv_reader, "_CHUNK", chunk)
+    generator = random.Random(chunk)
+    path = tmp_path / "lines.txt"
+    for _ in range(300):
+        data = bytes(generator.choice(b"xx\n\r") for _ in range(generator.randrange(40)))
+        path.write_bytes(data)
+        assert csv_reader.scan_lines(path, limit=3) == _scan_by_splitting(data, 3), data
 
 
 def test_records_keep_their_line_numbers_across_many_row_groups(con, tmp_path):
