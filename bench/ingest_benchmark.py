@@ -1,14 +1,18 @@
 """Benchmark: the programme-records loader against bare DuckDB on the same file, in the same run.
 
 For each format (CSV, JSON, XLSX) and size, one generated file (every 50th row invalid: it must be
-quarantined) is loaded into a fresh DuckDB file twice, each in its own subprocess so that peak
+quarantined) is loaded into a fresh DuckDB file three times, each in its own subprocess so that peak
 resident memory (RSS) is measured per case:
 
 - loader: `load_file` (read, contract check, GE raw audit in batches, publish), the audit also
   timed on its own;
 - floor: bare DuckDB doing the least the same job needs: `read_csv`/`read_json`/`read_xlsx` as
   text, a join against the countries seed, the year and count rules, and writing a good table
-  and a quarantine table with the reasons.
+  and a quarantine table with the reasons;
+- contract floor: bare DuckDB applying the whole contract (validation.py's own SQL, every rule)
+  to the file read whole into one table, then the same two tables: no line numbers, rejects,
+  load metadata or audit. What any loader keeping every rule pays at least; `c/floor` shows how
+  much of the loader's ratio the contract's rules alone take.
 
 Also a CSV with one 300 MB field: the loader must quarantine it with a bounded prefix and its
 length, within the memory limit. Prints a table and writes `bench/results/ingest.json`.
@@ -168,14 +172,70 @@ def run_loader(path: Path, database: Path, audit: bool) -> dict:
     }
 
 
-def run_floor(path: Path, database: Path) -> dict:
-    fmt = path.suffix.lstrip(".")
+def _bare_reader(path: Path) -> str:
     source = str(path).replace("'", "''")
-    reader = {
+    return {
         "csv": f"read_csv('{source}', all_varchar = true, header = true)",
         "json": f"read_json('{source}', format = 'array')",
         "xlsx": f"read_xlsx('{source}', header = true, all_varchar = true)",
-    }[fmt]
+    }[path.suffix.lstrip(".")]
+
+
+def run_contract_floor(path: Path, database: Path) -> dict:
+    """Bare DuckDB applying the whole contract: the file read whole into one table (no line
+    numbers, rejects, load metadata or audit), then validation.py's own SQL over it, and a good
+    and a quarantine table written. What any loader keeping every rule pays at least."""
+    from sources.programme_records.raw_schema import ensure_raw_schema
+    from sources.programme_records.reader import record_struct
+    from sources.programme_records.validation import (
+        load_held,
+        load_reference,
+        validate_incoming,
+    )
+
+    con = duckdb.connect(str(database))
+    ensure_raw_schema(con)  # the rules that look beyond the file read the (empty) raw layer
+    started = time.perf_counter()
+    if path.suffix == ".xlsx":
+        con.execute(f"LOAD '{EXCEL_EXTENSION}'")
+    names = [
+        n for (n, *_) in con.execute(f"DESCRIBE SELECT * FROM {_bare_reader(path)}").fetchall()
+    ]
+    struct = record_struct(con, names, [f'r."{n}"::VARCHAR' for n in names])
+    con.execute("SET preserve_insertion_order = true")
+    con.execute(
+        f"CREATE TEMP TABLE records AS SELECT struct_pack({struct}) AS _record "
+        f"FROM {_bare_reader(path)} AS r"
+    )
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(
+        "CREATE TEMP VIEW incoming AS SELECT (rowid + 2)::INTEGER AS _row_number, _record, "
+        "NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw, NULL::BIGINT AS _raw_length "
+        "FROM records"
+    )
+    con.execute("CREATE TEMP MACRO incoming_raw(record, rn) AS to_json(record)::VARCHAR")
+    load_reference(con, SEEDS_DIR)
+    load_held(con, "bench")
+    validate_incoming(con)
+    con.execute(
+        "CREATE TABLE good AS SELECT * EXCLUDE (reasons, _raw_length) FROM validated "
+        "WHERE len(reasons) = 0"
+    )
+    con.execute(
+        "CREATE TABLE quarantine AS SELECT _row_number, reasons, _raw FROM validated "
+        "JOIN quarantined_text USING (_row_number) WHERE len(reasons) > 0"
+    )
+    good, bad = (
+        con.execute("SELECT count(*) FROM good").fetchone()[0],
+        con.execute("SELECT count(*) FROM quarantine").fetchone()[0],
+    )
+    con.close()
+    return {"seconds": time.perf_counter() - started, "rows_loaded": good, "rows_quarantined": bad}
+
+
+def run_floor(path: Path, database: Path) -> dict:
+    fmt = path.suffix.lstrip(".")
+    reader = _bare_reader(path)
     countries = str(SEEDS_DIR / "reference" / "countries.csv").replace("'", "''")
     con = duckdb.connect(str(database))
     started = time.perf_counter()
@@ -216,8 +276,11 @@ def run_floor(path: Path, database: Path) -> dict:
 def case_main(args: argparse.Namespace) -> None:
     """One case in this process; prints its figures (with peak RSS) as JSON."""
     path, database = Path(args.file), Path(args.database)
-    figures = run_floor(path, database) if args.case == "floor" else None
-    if figures is None:
+    if args.case == "floor":
+        figures = run_floor(path, database)
+    elif args.case == "contract-floor":
+        figures = run_contract_floor(path, database)
+    else:
         figures = run_loader(path, database, audit=args.case == "loader")
     figures["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(figures))
@@ -253,7 +316,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--formats", nargs="+", default=["csv", "json", "xlsx"])
     parser.add_argument("--no-huge-field", dest="huge", action="store_false")
-    parser.add_argument("--case", choices=["loader", "loader-no-audit", "floor"])
+    parser.add_argument("--case", choices=["loader", "loader-no-audit", "floor", "contract-floor"])
     parser.add_argument("--file")
     parser.add_argument("--database")
     args = parser.parse_args()
@@ -263,7 +326,8 @@ def main() -> None:
     figures: list[dict] = []
     head = (
         f"{'format':<6} {'rows':>8} {'loader s':>9} {'audit s':>8} {'floor s':>8} "
-        f"{'ratio':>6} {'no-audit':>9} {'quarant.':>9} {'RSS MiB':>8} {'floor RSS':>9}"
+        f"{'ratio':>6} {'no-audit':>9} {'contract':>9} {'c/floor':>8} {'loader/c':>9} "
+        f"{'quarant.':>9} {'RSS MiB':>8} {'floor RSS':>9}"
     )
     print(head)
     with tempfile.TemporaryDirectory() as tmp:
@@ -275,10 +339,12 @@ def main() -> None:
                 generated = time.perf_counter() - started
                 database = Path(tmp) / "bench.duckdb"
                 floor = run_case("floor", path, database)
+                contract = run_case("contract-floor", path, database)
                 loader = run_case("loader", path, database)
                 assert loader["rows_loaded"] + loader["rows_quarantined"] == n, loader
                 assert loader["audit_passed"], loader
                 assert floor["rows_quarantined"] == loader["rows_quarantined"], (floor, loader)
+                assert contract["rows_quarantined"] == loader["rows_quarantined"], contract
                 without_audit = loader["seconds"] - loader["audit_seconds"]
                 row = {
                     "format": fmt,
@@ -291,6 +357,9 @@ def main() -> None:
                     "floor_seconds": round(floor["seconds"], 3),
                     "ratio": round(loader["seconds"] / floor["seconds"], 2),
                     "ratio_without_audit": round(without_audit / floor["seconds"], 2),
+                    "contract_floor_seconds": round(contract["seconds"], 3),
+                    "contract_floor_ratio": round(contract["seconds"] / floor["seconds"], 2),
+                    "loader_to_contract_floor": round(loader["seconds"] / contract["seconds"], 2),
                     "rows_quarantined": loader["rows_quarantined"],
                     "peak_rss_mib": round(loader["peak_rss_mib"]),
                     "floor_peak_rss_mib": round(floor["peak_rss_mib"]),
@@ -299,7 +368,9 @@ def main() -> None:
                 print(
                     f"{fmt:<6} {n:>8} {row['loader_seconds']:>9.2f} {row['audit_seconds']:>8.2f} "
                     f"{row['floor_seconds']:>8.2f} {row['ratio']:>6.2f} "
-                    f"{row['ratio_without_audit']:>9.2f} {row['rows_quarantined']:>9} "
+                    f"{row['ratio_without_audit']:>9.2f} {row['contract_floor_seconds']:>9.2f} "
+                    f"{row['contract_floor_ratio']:>8.2f} {row['loader_to_contract_floor']:>9.2f} "
+                    f"{row['rows_quarantined']:>9} "
                     f"{row['peak_rss_mib']:>8} {row['floor_peak_rss_mib']:>9}",
                     flush=True,
                 )
@@ -326,8 +397,9 @@ def main() -> None:
             {
                 "benchmark": "programme-records ingest (write, contract check, GE audit, publish) "
                 "per file, against bare DuckDB (read + countries join + year/count rules + good "
-                "and quarantine tables) on the same file in the same run; RSS per case "
-                "(separate subprocesses)",
+                "and quarantine tables) on the same file in the same run; also the contract "
+                "floor (bare DuckDB running the contract's own validation SQL on the file read "
+                "whole, no line numbers, metadata or audit); RSS per case (separate subprocesses)",
                 "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "cores": os.cpu_count(),
                 "load_average_at_end": os.getloadavg()[0],
