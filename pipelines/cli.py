@@ -94,18 +94,16 @@ def copy_sample_files(settings: Settings) -> list[str]:
 def run_pipeline(settings: Settings, display, log_level: str = "ERROR") -> bool:
     """Run everything once on this machine, recording the runs in DAGSTER_HOME; print one line
     per step and a summary. Returns False when anything needs attention."""
-    import dagster as dg
 
     from .definitions import build_definitions
+    from .instance import open_instance
     from .local_run import run_pipeline as run
     from .progress import show_progress
     from .sensor_ticks import set_console_level
 
     set_console_level(log_level)  # every event of the runs is in the run log file anyway
     with show_progress(display):
-        outcome = run(
-            build_definitions(settings), dg.DagsterInstance.get(), log_level, display=display
-        )
+        outcome = run(build_definitions(settings), open_instance(), log_level, display=display)
     for run_id in outcome.released_runs:
         print(f"marked interrupted run {run_id} as failed and freed its warehouse-pool slot")
     print(run_summary(settings, outcome))
@@ -164,9 +162,8 @@ def _relative(path) -> str:
 
 def landing(argv: list[str]) -> int:
     """`landing status|retry|discard|rebuild`: see pipelines/programme_records/admin.py."""
-    import dagster as dg
-
     from .definitions import build_definitions
+    from .instance import open_instance
     from .programme_records import admin as landing_admin
 
     parser = argparse.ArgumentParser(
@@ -183,7 +180,7 @@ def landing(argv: list[str]) -> int:
     if args.action == "discard" and not args.reason:
         parser.error("discard needs --reason")
     defs = build_definitions(Settings.from_env())
-    instance = dg.DagsterInstance.get()
+    instance = open_instance()
     if args.action == "status":
         lines = landing_admin.status_lines(defs, instance)
         print("\n".join(lines) if lines else "nothing needs attention")
