@@ -198,14 +198,12 @@ def run_contract_floor(path: Path, database: Path) -> dict:
     started = time.perf_counter()
     if path.suffix == ".xlsx":
         con.execute(f"LOAD '{EXCEL_EXTENSION}'")
-    names = [
-        n for (n, *_) in con.execute(f"DESCRIBE SELECT * FROM {_bare_reader(path)}").fetchall()
-    ]
+    reader = _bare_reader(path)
+    names = [n for (n, *_) in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
     struct = record_struct(con, names, [f'r."{n}"::VARCHAR' for n in names])
     con.execute("SET preserve_insertion_order = true")
     con.execute(
-        f"CREATE TEMP TABLE records AS SELECT struct_pack({struct}) AS _record "
-        f"FROM {_bare_reader(path)} AS r"
+        f"CREATE TEMP TABLE records AS SELECT struct_pack({struct}) AS _record FROM {reader} AS r"
     )
     con.execute("SET preserve_insertion_order = false")
     con.execute(

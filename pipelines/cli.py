@@ -94,7 +94,6 @@ def copy_sample_files(settings: Settings) -> list[str]:
 def run_pipeline(settings: Settings, display, log_level: str = "ERROR") -> bool:
     """Run everything once on this machine, recording the runs in DAGSTER_HOME; print one line
     per step and a summary. Returns False when anything needs attention."""
-
     from .definitions import build_definitions
     from .instance import open_instance
     from .local_run import run_pipeline as run
