@@ -16,6 +16,21 @@ for _variable, _value in (
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "sample_data" / "programme_records"
+# The genuine recorded payloads (../shared/data beside the clone; README "Development").
+SHARED_DATA_DIR = Path(
+    os.environ.get("LT_SHARED_DATA_DIR") or REPO_ROOT.parent / "shared" / "data"
+).resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """The folder of recorded payloads (LT_SHARED_DATA_DIR); the run fails loudly without it."""
+    if not (SHARED_DATA_DIR / "PROVENANCE.md").is_file():
+        raise FileNotFoundError(
+            f"recorded payloads not found at {SHARED_DATA_DIR}: clone the project beside shared/ "
+            "or set LT_SHARED_DATA_DIR to its data folder"
+        )
+    return SHARED_DATA_DIR
 
 
 def pytest_configure(config):
