@@ -34,7 +34,10 @@ def shared_data_dir() -> Path:
 
 
 def pytest_configure(config):
-    # Parse the dbt project before test modules import pipelines.definitions.
+    # Parse the dbt project before test modules import pipelines.definitions; under
+    # pytest-xdist the controller does it once, before its workers start.
+    if hasattr(config, "workerinput"):
+        return
     from pipelines.cli import prepare
 
     prepare()

@@ -19,11 +19,12 @@ import pytest
 from tests.conftest import REPO_ROOT, drop_sample_files
 
 HOLD_SCRIPT = """
-import sys, time, duckdb
+import sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
 print("holding", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()  # until the test says so
 con.close()
+print("released", flush=True)
 """
 
 
@@ -66,7 +67,18 @@ class Run:
 
     def finish(self, timeout=420) -> tuple[int, str]:
         code = self.process.wait(timeout=timeout)
-        return code, self.log.read_text(encoding="utf-8", errors="replace")
+        return code, self.output()
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for(self, text: str, timeout=240) -> None:
+        """Until the run's output says `text` (fails if the run ends or the time runs out)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.output():
+            assert self.process.poll() is None, f"run ended first:\n{self.output()}"
+            assert time.monotonic() < deadline, f"never said {text!r}:\n{self.output()}"
+            time.sleep(0.1)
 
 
 def run_cli(env, *args) -> Run:
@@ -87,29 +99,32 @@ def test_a_reader_holding_the_live_file_delays_but_does_not_lose_a_load(env):
     live.parent.mkdir(parents=True)
     duckdb.connect(str(live)).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_SCRIPT, str(live), "25"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLD_SCRIPT, str(live)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "holding"
     drop_sample_files(Path(env["LT_LANDING_DIR"]), "ghana_and_partners.json")
-    started = time.monotonic()
-    code, output = run_cli(env, "--no-sample").finish()
-    holder.wait(timeout=30)
-    assert code == 0, output
+    run = run_cli(env, "--no-sample")
+    run.wait_for("is locked by another process")  # it waits, and says why
+    assert "loaded: 10 rows" not in run.output()  # nothing loaded while the reader holds it
+    holder.communicate("go\n", timeout=30)  # the reader lets go ...
+    code, output = run.finish()
+    assert code == 0, output  # ... and the load goes on, nothing lost
     assert re.search(r"ingest \S*ghana_and_partners\.json \.+ +[0-9.]+s  loaded: 10 rows", output)
-    assert "is locked by another process" in output  # it said why it waited
-    assert time.monotonic() - started > 25  # ... and waited for the reader to let go
     assert published_programmes(env) == 10
 
 
 def test_kill_9_during_dbt_then_a_new_run_succeeds(env):
     drop_sample_files(Path(env["LT_LANDING_DIR"]))
     victim = run_cli(env, "--no-sample").process
-    builds = Path(env["LT_BUILDS_DIR"])
+    dbt_logs = Path(env["LT_LOG_DIR"]) / "dbt"
     deadline = time.monotonic() + 240
-    while not (builds.is_dir() and any(builds.glob("*/learning_teams.duckdb"))):
+    # dbt has built a node into the candidate (its per-node log names one as done)
+    while not any("OK created" in p.read_text(errors="replace") for p in dbt_logs.glob("*.log")):
         assert time.monotonic() < deadline and victim.poll() is None, "dbt never started"
-        time.sleep(0.2)
-    time.sleep(1.0)  # dbt is running against the candidate
+        time.sleep(0.1)
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
     code, output = run_cli(env, "--no-sample").finish()
