@@ -26,6 +26,7 @@ import duckdb
 from . import csv_reader
 from .archive import Delivery
 from .contract import COLUMN_NAMES
+from .contract import reference_year as contract_reference_year
 from .raw_schema import (
     FILES_TABLE,
     QUARANTINE_TABLE,
@@ -61,11 +62,24 @@ EXAMPLES_PER_REASON = 3
 class CandidateRows:
     """The rows about to be published (raw.programme_records shape), as the audit sees them:
     `len(rows)`, `rows.relation` (a DuckDB view on `rows.connection`, for an audit that lets
-    DuckDB do the heavy lifting) or `rows.frame()` (one DataFrame of every row)."""
+    DuckDB do the heavy lifting) or `rows.frame()` (one DataFrame of every row); and what the
+    audit needs to account for them: the delivery (`file_id`, `organisation`), how many records
+    were read from the file and how many of them were quarantined."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, table: str):
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: str,
+        *,
+        file_id: str = "",
+        organisation: str = "",
+        records_read: int = 0,
+        quarantined: int = 0,
+    ):
         self._con, self._table = con, table
         (self._count,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        self.file_id, self.organisation = file_id, organisation
+        self.records_read, self.quarantined = records_read, quarantined
 
     def __len__(self) -> int:
         return self._count
@@ -158,14 +172,15 @@ def load_file(
     seeds_dir: Path,
     excel_extension: Path | None,
     audit: Audit | None = None,
-    load_year: int | None = None,
+    reference_year: int | None = None,
 ) -> LoadResult:
     """Read, validate, audit and publish the file at `path` (its archived copy).
 
     While it runs, DuckDB's memory is capped at LT_LOAD_MEMORY_LIMIT (default 384MB; larger
     intermediate tables spill to DuckDB's temp directory), so a file of a million rows loads in
     under 1 GiB of resident memory; the setting is restored afterwards. The temp tables of the
-    load are dropped at the end."""
+    load are dropped at the end. `reference_year` (the year the rules take as "now"): by
+    default the year of the delivery (contract.reference_year)."""
     limit = os.environ.get("LT_LOAD_MEMORY_LIMIT", DEFAULT_LOAD_MEMORY_LIMIT)
     previous_limit, temp_directory, in_order = con.execute(
         "SELECT current_setting('memory_limit'), current_setting('temp_directory'), "
@@ -175,7 +190,7 @@ def load_file(
     if capped:
         con.execute(f"SET memory_limit = '{_setting(limit)}'")
     try:
-        return _load_file(con, path, delivery, seeds_dir, excel_extension, audit, load_year)
+        return _load_file(con, path, delivery, seeds_dir, excel_extension, audit, reference_year)
     finally:
         _drop_read_tables(con)
         con.execute("DROP TABLE IF EXISTS validated")
@@ -206,7 +221,7 @@ def _load_file(
     seeds_dir: Path,
     excel_extension: Path | None,
     audit: Audit | None,
-    load_year: int | None,
+    reference_year: int | None,
 ) -> LoadResult:
     ensure_raw_schema(con)
     previous = con.execute(
@@ -221,7 +236,7 @@ def _load_file(
     con.execute("SET preserve_insertion_order = false")
     load_reference(con, seeds_dir)
     load_held(con, delivery.organisation)
-    validate_incoming(con, load_year)
+    validate_incoming(con, reference_year or contract_reference_year(delivery.delivered_at))
     _drop_read_tables(con)  # everything later reads `validated`; free their memory now
     if read.file_error is not None:
         con.execute(
@@ -252,7 +267,20 @@ def _load_file(
                    _row_number, supplied_columns AS _supplied_columns, _loaded_at
             FROM validated CROSS JOIN load_file_params WHERE len(reasons) = 0"""
     )
-    audit_outcome = audit(CandidateRows(con, _CANDIDATE)) if audit else None
+    audit_outcome = None
+    if audit:
+        (quarantined_records,) = con.execute(
+            "SELECT count(*) FROM validated WHERE len(reasons) > 0 AND _row_number IS NOT NULL"
+        ).fetchone()
+        candidate = CandidateRows(
+            con,
+            _CANDIDATE,
+            file_id=delivery.file_id,
+            organisation=delivery.organisation,
+            records_read=read.rows_read,
+            quarantined=quarantined_records,
+        )
+        audit_outcome = audit(candidate)
     published = audit_outcome is None or audit_outcome.passed
 
     loaded, quarantined = con.execute(
