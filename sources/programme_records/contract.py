@@ -141,7 +141,7 @@ COLUMNS: tuple[Column, ...] = (
         "start_year",
         "year",
         True,
-        f"Year the initiative started ({MIN_YEAR} or later, at most next year).",
+        f"Year the initiative started ({MIN_YEAR} or later, at most the year after the delivery).",
         pattern=YEAR_PATTERN,
         pattern_hint="a year (four ASCII digits)",
         min_value=MIN_YEAR,
