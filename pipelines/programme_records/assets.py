@@ -104,7 +104,7 @@ def raw_programme_records(
     context.log.info(result.summary())
     for notice in result.notices:
         context.log.info(f"{delivery.entry_path}: {notice}")
-    reasons = ", ".join(f"{n} × {r}" for r, n in list(result.reason_counts().items())[:5])
+    reasons = "; ".join(result.reason_lines(3))
     if result.rows_quarantined:
         context.log.warning(
             f"{delivery.entry_path}: {result.rows_quarantined} row(s) quarantined ({reasons}); "

@@ -120,7 +120,8 @@ class LoadResult:
     audit: AuditOutcome | None = None
     reasons: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
     """Rule -> (quarantined rows that broke it, up to EXAMPLES_PER_REASON examples
-    '<row n|whole file>: <reason>'), most frequent first, over ALL quarantined rows."""
+    '<row n|whole file>: <reason>'), root cause first, then the most frequent, over ALL
+    quarantined rows (see `_reasons`)."""
 
     def summary(self) -> str:
         if self.status == FAILED_AUDIT:
@@ -142,8 +143,19 @@ class LoadResult:
         ]
 
     def reason_counts(self) -> dict[str, int]:
-        """How many quarantined rows gave each reason (rules, not values: quoted values cut)."""
+        """How many quarantined rows gave each reason (rules: quoted values as '...')."""
         return {rule: count for rule, (count, _) in self.reasons.items()}
+
+    def reason_lines(self, limit: int = 5) -> list[str]:
+        """The top reasons, root cause first, each with its count and a real example, e.g.
+        "2 × country_code 'UK' is not an ISO 3166-1 alpha-3 country code, and alike" (alike:
+        the same rule broken with other values)."""
+        lines = []
+        for count, examples in list(self.reasons.values())[:limit]:
+            example = examples[0].split(": ", 1)[1]
+            alike = count > 1 and any(e.split(": ", 1)[1] != example for e in examples)
+            lines.append(f"{count} × {example}" + (", and alike" if alike else ""))
+        return lines
 
     def quarantine_summary(self) -> str:
         """Markdown, one entry per rule: how many rows broke it, with a few examples."""
@@ -372,20 +384,33 @@ def _load_file(
     )
 
 
+ROOT_CAUSES = ("the whole file was rejected", "unknown column")
+"""Reasons that explain the others on the same rows (a column the file names wrongly also
+leaves the contract's column empty): listed first, whatever their counts."""
+
+
 def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, list[str]]]:
-    """Quarantined rows per rule (the reason up to its first quoted value), with examples."""
+    """Quarantined rows per rule (the reason with its quoted values as '...' and its numbers as
+    '#'), root cause first (ROOT_CAUSES, then a reader's error on a row, which stands alone),
+    then the most frequent, with examples."""
+    roots = " ".join(
+        f"WHEN starts_with(reason, '{prefix}') THEN {rank}"
+        for rank, prefix in enumerate(ROOT_CAUSES)
+    )
     rows = con.execute(
         f"""WITH broken AS (
             SELECT _row_number, reason,
-                   CASE WHEN contains(reason, ' ''') THEN split_part(reason, ' ''', 1)
-                        ELSE reason END AS rule
+                   regexp_replace(regexp_replace(reason, '''[^'']*''', '''...''', 'g'),
+                                  '[0-9]+', '#', 'g') AS rule,
+                   CASE {roots} WHEN len(reasons) = 1 AND _row_number IS NOT NULL
+                        AND NOT regexp_matches(reasons[1], '^[a-z_]+ ') THEN 2 ELSE 3 END AS rank
             FROM validated, unnest(reasons) AS r(reason)
             WHERE len(reasons) > 0)
         SELECT rule, count(*) AS n,
                list(CASE WHEN _row_number IS NULL THEN 'whole file'
                          ELSE 'row ' || _row_number END || ': ' || reason
                     ORDER BY _row_number NULLS FIRST)[1:{EXAMPLES_PER_REASON}]
-        FROM broken GROUP BY rule ORDER BY n DESC, rule"""
+        FROM broken GROUP BY rule ORDER BY min(rank), n DESC, rule"""
     ).fetchall()
     return {rule: (count, examples) for rule, count, examples in rows}
 
