@@ -127,9 +127,9 @@ def _share_check(rows: CandidateRows, limit: float) -> Check:
     return Check(
         name,
         False,
-        f"{rows.quarantined} of {rows.records_read} records ({share:.0%}) were quarantined, "
-        f"more than {MAX_SHARE_VARIABLE}={limit:g}: probably the wrong format, so none of the "
-        f"{len(rows)} good-looking row(s) is published (see the quarantine for the reasons)",
+        f"{rows.quarantined} of {rows.records_read} records ({share:.0%}) quarantined, above "
+        f"{MAX_SHARE_VARIABLE}={limit:g}: probably the wrong format (not even the "
+        f"{len(rows)} good row(s) published)",
     )
 
 

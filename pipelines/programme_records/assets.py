@@ -135,6 +135,7 @@ def raw_programme_records(
             **common,
             "dagster/row_count": result.rows_quarantined,
             "top_reasons": reasons or "none",
+            "root_cause": result.root_cause or "none",
             "quarantined": dg.MetadataValue.md(result.quarantine_summary()),
         },
     )

@@ -54,6 +54,9 @@ class AuditOutcome:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
+WHOLE_FILE_REJECTED = "the whole file was rejected: "
+"""How the reason of a file that could not be read at all starts (its one quarantine row)."""
+
 PROBLEMS_KEPT = 1_000
 """Quarantined rows listed in LoadResult.problems (all of them are in the quarantine table)."""
 EXAMPLES_PER_REASON = 3
@@ -157,6 +160,14 @@ class LoadResult:
             lines.append(f"{count} × {example}" + (", and alike" if alike else ""))
         return lines
 
+    @property
+    def root_cause(self) -> str | None:
+        """The first reason of `reasons` (root cause first), as a person reads it."""
+        if not self.reasons:
+            return None
+        _, examples = next(iter(self.reasons.values()))
+        return examples[0].split(": ", 1)[1]
+
     def quarantine_summary(self) -> str:
         """Markdown, one entry per rule: how many rows broke it, with a few examples."""
         if not self.reasons:
@@ -253,7 +264,7 @@ def _load_file(
     if read.file_error is not None:
         con.execute(
             "INSERT INTO validated (_row_number, reasons, supplied_columns) VALUES (NULL, [?], [])",
-            [f"the whole file was rejected: {read.file_error}"],
+            [WHOLE_FILE_REJECTED + read.file_error],
         )
 
     params = {
@@ -384,7 +395,7 @@ def _load_file(
     )
 
 
-ROOT_CAUSES = ("the whole file was rejected", "unknown column")
+ROOT_CAUSES = (WHOLE_FILE_REJECTED, "unknown column")
 """Reasons that explain the others on the same rows (a column the file names wrongly also
 leaves the contract's column empty): listed first, whatever their counts."""
 

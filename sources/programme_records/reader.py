@@ -116,6 +116,12 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, excel_extension: Path | No
             f"(expected one of {expected})",
         )
     if file_format != "xlsx" and (foreign := foreign_encoding(path)) is not None:
+        if foreign[0] == "binary":
+            return ReadResult(
+                file_format,
+                encoding="binary",
+                file_error=f"the file is binary ({foreign[1]}), not {file_format.upper()} text",
+            )
         name, how = foreign
         return ReadResult(
             file_format,
@@ -145,8 +151,9 @@ _BOMS = (  # longest first: a UTF-32 LE mark starts with the UTF-16 LE one
 def foreign_encoding(path: Path) -> tuple[str, str] | None:
     """(encoding, how it shows) when a text file is UTF-16 or UTF-32 rather than UTF-8: by its
     byte-order mark, or, without one, by every other byte of its start being zero (ASCII text
-    in UTF-16). Such a file is refused whole, with its encoding named: read as UTF-8 it would
-    turn into one bad line per record, none saying why.
+    in UTF-16); ("binary", where) when its start holds a NUL byte otherwise. Such a file is
+    refused whole, with its encoding named: read as UTF-8 it would turn into one bad line per
+    record, none saying why.
 
     Decoding it instead was weighed and not chosen: the contract asks for UTF-8 (every reader,
     line number and byte offset here assumes it), Excel's 'CSV UTF-8' is one click away for
@@ -159,13 +166,15 @@ def foreign_encoding(path: Path) -> tuple[str, str] | None:
         if head.startswith(bom):
             return name, "byte-order mark"
     pairs = len(head) // 2
-    if pairs >= 8:
+    if b"\0" in head and pairs >= 8:
         even_zero = sum(1 for i in range(0, 2 * pairs, 2) if head[i] == 0)
         odd_zero = sum(1 for i in range(1, 2 * pairs, 2) if head[i] == 0)
         if odd_zero >= 0.9 * pairs and even_zero == 0:
             return "UTF-16 LE", "no byte-order mark, but every other byte is zero"
         if even_zero >= 0.9 * pairs and odd_zero == 0:
             return "UTF-16 BE", "no byte-order mark, but every other byte is zero"
+    if b"\0" in head:  # no text file in any 8-bit encoding or UTF-8 holds a NUL byte
+        return "binary", f"a NUL byte at offset {head.index(0)}"
     return None
 
 

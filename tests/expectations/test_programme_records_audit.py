@@ -156,7 +156,7 @@ def test_a_delivery_mostly_quarantined_fails_as_the_wrong_format(con, tmp_path, 
     path = write_csv(tmp_path / "mostly_bad.csv", records)
     result = load(con, path, audit=audit.audit_delivery)
     assert failed_checks(result) == ["quarantined share"]
-    assert "2 of 3 records (67%) were quarantined" in result.audit.description
+    assert "2 of 3 records (67%) quarantined" in result.audit.description
     assert "probably the wrong format" in result.audit.description
     assert published(con) == 0
 
