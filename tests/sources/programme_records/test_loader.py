@@ -100,3 +100,15 @@ def test_reasons_show_the_value_and_put_the_root_cause_first(con, tmp_path):
         "(see the data contract)",
         "2 × programme_name is required but empty",
     ]
+
+
+def test_the_reference_year_is_the_delivery_year_never_today(con, tmp_path):
+    """start_year may be at most the year after the delivery: the same file is judged the
+    same whenever it is loaded, whatever the clock says."""
+    path = write_csv(tmp_path / "ahead.csv", [good_record("Y-1", start_year="2031")])
+    early = load(con, path, reference_year=None, delivered_at="2029-12-31T23:00:00+00:00")
+    assert early.status == "rejected" and "start_year 2031" in early.messages[0]
+    late = load(con, path, reference_year=None, delivered_at="2030-01-01T00:00:00+00:00")
+    assert late.status == "loaded"
+    pinned = load(con, path, reference_year=2029, delivered_at="2030-01-01T00:00:00+00:00")
+    assert pinned.status == "rejected"
