@@ -8,8 +8,8 @@ the loader's SQL validation (`validation.py`) is generated from it, and
 
 Patterns are written in the subset of regular-expression syntax that DuckDB (RE2) and Python's
 `re` read identically: ASCII character classes only (`[0-9]`, never `\\d`, which matches
-full-width digits in Python), no look-arounds. Each engine anchors them its own way
-(`full_pattern_sql` / `full_pattern_python`).
+full-width digits in Python), no look-arounds, so the documentation and any Python tool read
+them as the loader does (`full_pattern_sql` anchors them for DuckDB).
 """
 
 from __future__ import annotations
@@ -77,12 +77,6 @@ class Column:
 def full_pattern_sql(pattern: str) -> str:
     """For DuckDB's regexp_full_match (anchored by the function itself)."""
     return pattern
-
-
-def full_pattern_python(pattern: str) -> str:
-    """For Python's re.search / pandas str.contains: anchored at both ends (\\Z, not $, which
-    would also accept a trailing newline)."""
-    return f"^(?:{pattern})\\Z"
 
 
 LEVELS = ("local", "regional", "national")
