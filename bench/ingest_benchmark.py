@@ -4,7 +4,7 @@ For each format (CSV, JSON, XLSX) and size, one generated file (every 50th row i
 quarantined) is loaded into a fresh DuckDB file three times, each in its own subprocess so that peak
 resident memory (RSS) is measured per case:
 
-- loader: `load_file` (read, contract check, GE raw audit in batches, publish), the audit also
+- loader: `load_file` (read, contract check, the delivery audit, publish), the audit also
   timed on its own;
 - floor: bare DuckDB doing the least the same job needs: `read_csv`/`read_json`/`read_xlsx` as
   text, a join against the countries seed, the year and count rules, and writing a good table
@@ -116,21 +116,21 @@ def write_huge_field(path: Path) -> None:
 
 
 def run_loader(path: Path, database: Path, audit: bool) -> dict:
-    import pandas as pd
-
-    from pipelines.programme_records.assets import ge_audit
+    from expectations.programme_records_audit import audit_delivery
     from sources.programme_records.archive import Delivery, file_id_for, sha256_of
     from sources.programme_records.loader import load_file
     from sources.programme_records.raw_schema import QUARANTINE_TABLE
 
     if audit:  # import Great Expectations and build its context before timing anything
-        ge_audit(pd.DataFrame({c: [] for c in COLUMN_NAMES}))
+        from expectations.runner import _batch_definition
+
+        _batch_definition()
     audit_seconds = 0.0
 
     def timed_audit(rows):
         nonlocal audit_seconds
         started = time.perf_counter()
-        outcome = ge_audit(rows)
+        outcome = audit_delivery(rows)
         audit_seconds += time.perf_counter() - started
         return outcome
 
@@ -214,7 +214,7 @@ def run_contract_floor(path: Path, database: Path) -> dict:
     con.execute("CREATE TEMP MACRO incoming_raw(record, rn) AS to_json(record)::VARCHAR")
     load_reference(con, SEEDS_DIR)
     load_held(con, "bench")
-    validate_incoming(con)
+    validate_incoming(con, reference_year=2026)
     con.execute(
         "CREATE TABLE good AS SELECT * EXCLUDE (reasons, _raw_length) FROM validated "
         "WHERE len(reasons) = 0"

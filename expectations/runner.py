@@ -55,26 +55,19 @@ _lock = threading.Lock()
 # --------------------------------------------------------------------------- suites
 
 
-def _generated_suites() -> dict[str, Any]:
-    """Suites generated from code rather than stored as JSON: name -> function returning the
-    suite dict. The raw programme-records suite is derived from the data contract."""
-    from .contract_suite import SUITE_NAME, raw_programme_records_suite
-
-    return {SUITE_NAME: raw_programme_records_suite, **_audit_only_suites()}
-
-
 def _audit_only_suites() -> dict[str, Any]:
-    """Generated suites run only inline by an ingest step on the rows it is about to publish,
-    not on the published copy (so not in `list_suites()`): the sector-plan pages audit."""
+    """Suites generated from code and run only inline by an ingest step on the rows it is about
+    to publish, not on the published copy (so not in `list_suites()`): the sector-plan pages
+    audit. (The programme-records delivery audit builds its suites per delivery, from the raw
+    table it publishes to: `expectations/programme_records_audit.py`.)"""
     from .sector_plans_suite import SUITE_NAME, raw_sector_plan_pages_suite
 
     return {SUITE_NAME: raw_sector_plan_pages_suite}
 
 
 def list_suites() -> list[str]:
-    """Names of all suites (the JSON file names without `.json`, and the generated ones)."""
-    generated = set(_generated_suites()) - set(_audit_only_suites())
-    return sorted({p.stem for p in suites_dir().glob("*.json")} | generated)
+    """Names of the suites run on the published copy (the JSON file names without `.json`)."""
+    return sorted(p.stem for p in suites_dir().glob("*.json"))
 
 
 def suite_path(name: str) -> Path:
@@ -87,9 +80,9 @@ def suite_path(name: str) -> Path:
 def suite_dict(name: str) -> dict[str, Any]:
     """The suite's JSON as a fresh dict (read on every call: the files are small, and edits are
     picked up without restarting a long-running process). A JSON file in the suites folder
-    overrides a generated suite of the same name (e.g. a stricter set in LT_EXPECTATIONS_DIR)."""
+    overrides a generated suite of the same name."""
     path = suites_dir() / f"{name}.json"
-    generated = _generated_suites()
+    generated = _audit_only_suites()
     if name in generated and not path.is_file():
         return generated[name]()
     return json.loads(suite_path(name).read_text(encoding="utf-8"))
@@ -148,6 +141,13 @@ def read_table(
     `params` (`?` or `$name` placeholders).
     """
     sql = f"SELECT * FROM {table}" + (f" WHERE {where_sql}" if where_sql else "")
+    return read_query(con, sql, params)
+
+
+def read_query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """The result of `sql` (written by the caller; values in `params`) as a pandas DataFrame."""
     with warnings.catch_warnings():
         # duckdb's DataFrame conversion uses an `inplace=` pandas 3.1 deprecates; not ours.
         warnings.filterwarnings("ignore", message="The inplace keyword", category=Warning)
@@ -413,31 +413,17 @@ def validate_dataframe(suite_name: str, df: pd.DataFrame) -> SuiteResult:
     return summarise(suite_name, table, len(df), validation)
 
 
-def validate_expectations(
-    suite_name: str,
-    expectations: list[dict[str, Any]],
-    df: pd.DataFrame,
-    derived: dict[str, str],
-    quick: bool = False,
-) -> SuiteResult:
-    """Validate `df` against some of the expectations of suite `suite_name` (as JSON dicts),
-    after adding each derived column (`derived`: name -> pandas expression) that `df` has the
-    inputs for. `quick`: GE only decides pass/fail (`BOOLEAN_ONLY`: no counts or examples)."""
+def validate_suite(suite: dict[str, Any], df: pd.DataFrame, table: str) -> SuiteResult:
+    """Validate `df` against a suite given as GE JSON (`{"name": ..., "expectations": [...]}`),
+    built by the caller for this frame; `table` names what the frame was read from."""
     import great_expectations as gx
 
-    suite = gx.ExpectationSuite(name=suite_name, expectations=[dict(e) for e in expectations])
-    if len(suite.expectations) != len(expectations):
-        raise ValueError(f"suite {suite_name!r}: an expectation could not be parsed")
-    frame = lists_as_text(df)
-    if derived:
-        frame = frame.copy(deep=False)
-        for column, expression in derived.items():
-            try:
-                frame[column] = frame.eval(expression, engine="python")
-            except Exception:  # noqa: BLE001 - inputs not in this frame: not needed here
-                continue
-    validation = _validate(suite, frame, "BOOLEAN_ONLY" if quick else "SUMMARY")
-    return summarise(suite_name, suite_table(suite_name), len(df), validation)
+    expectations = [dict(e) for e in suite["expectations"]]
+    gx_suite = gx.ExpectationSuite(name=suite["name"], expectations=expectations)
+    if len(gx_suite.expectations) != len(expectations):
+        raise ValueError(f"suite {suite['name']!r}: an expectation could not be parsed")
+    validation = _validate(gx_suite, df, "SUMMARY")
+    return summarise(suite["name"], table, len(df), validation)
 
 
 def validate_table(con: duckdb.DuckDBPyConnection, suite_name: str) -> SuiteResult:

@@ -112,7 +112,7 @@ def run_pipeline(settings: Settings, display, log_level: str = "ERROR") -> bool:
 def run_summary(settings: Settings, outcome) -> str:
     """Per file what happened (with counts and the top reasons), the build, where the detail is,
     and what to do when something needs attention."""
-    from .summary import landing_notes, published_totals
+    from .summary import grouped_lines, landing_notes, published_totals
 
     lines = ["", "Summary"]
     by_kind: dict[str, dict[str, int]] = {}
@@ -126,8 +126,8 @@ def run_summary(settings: Settings, outcome) -> str:
     for kind, counts in sorted(by_kind.items()):
         listed = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(counts.items()))
         lines.append(f"  {kind} this run: {listed}")
-    for file_outcome in outcome.needs_attention:
-        lines.append(f"  NEEDS ATTENTION {file_outcome.file}: {file_outcome.describe()}")
+    attention = [(o.file, o.cause) for o in outcome.needs_attention]
+    lines += [f"  {line}" for line in grouped_lines("NEEDS ATTENTION", attention)]
     plan = outcome.build_plan
     if plan is not None and plan.kind == "none":
         lines.append(f"  build: skipped, {plan.reason} (dbt not run)")

@@ -4,11 +4,14 @@ and what the end-to-end tests exercise. Runs are recorded in the given Dagster i
 import io
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+
+from sources.programme_records.loader import WHOLE_FILE_REJECTED
 
 from .programme_records.partitions import programme_record_files
 from .programme_records.sensor import FILE_NAME_TAG, evaluate_landing
@@ -71,6 +74,20 @@ class FileOutcome:
     rows_loaded: int | None = None
     rows_quarantined: int | None = None
     top_reasons: str | None = None
+    root_cause: str | None = None
+    """The first reason a rejected file's rows were quarantined for (None when not rejected)."""
+
+    @property
+    def cause(self) -> str:
+        """Why the file needs attention, without its name (so files can be grouped by it)."""
+        if not self.ok:
+            text = re.sub(r"^[\w.]+(Error|Failure|Exception): ", "", self.error or "the run failed")
+            name = self.file.rsplit("/", 1)[-1]
+            for prefix in (f"{self.file}: ", f"{name}: "):  # the asset's message names the file
+                text = text.removeprefix(prefix)
+            return text
+        cause = self.root_cause or (self.status or "ok").replace("_", " ")
+        return cause.removeprefix(WHOLE_FILE_REJECTED)
 
     def describe(self) -> str:
         if not self.ok:
@@ -219,6 +236,7 @@ def _file_outcome(request: dg.RunRequest, run: dg.ExecuteInProcessResult, instan
         elif name == "programme_records_quarantine":
             outcome.rows_quarantined = metadata.get("dagster/row_count")
             outcome.top_reasons = metadata.get("top_reasons")
+            outcome.root_cause = metadata.get("root_cause")
     return outcome
 
 

@@ -58,25 +58,62 @@ def summarise(warehouse_path: Path) -> str:
         con.close()
 
 
+NAMES_SHOWN = 3
+"""File names listed per grouped reason (the rest are counted)."""
+
+
+def grouped_lines(label: str, items: list[tuple[str, str]], names_shown: int = NAMES_SHOWN):
+    """One line per distinct reason, most frequent first: '<label> <n> × <reason>: <names>'
+    (items are (name, reason) pairs; a few names are listed, the rest counted)."""
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in items:
+        by_reason.setdefault(reason, []).append(name)
+    lines = []
+    for reason, names in sorted(by_reason.items(), key=lambda item: -len(item[1])):
+        shown = ", ".join(names[:names_shown])
+        more = f" and {len(names) - names_shown} more" if len(names) > names_shown else ""
+        lines.append(f"{label} {len(names)} × {reason}: {shown}{more}")
+    return lines
+
+
 def landing_notes(archive_dir: Path, since: datetime) -> list[str]:
-    """What the landing step did not load, seen since `since`: duplicates (of which delivery)
-    and entries ignored or rejected (with the reason), from the landing journal."""
+    """What the landing step did not load, seen since `since`, from the landing journal: one line
+    per outcome (ignored, rejected, duplicate) with how many entries each reason covers, in
+    short ('2 × symbolic link'); names only for duplicates (every entry and its full reason
+    is in marts.fct_landing_entry)."""
     journal = journal_path(archive_dir)
     if not journal.is_file():
         return []
-    notes = []
+    duplicates: list[str] = []
+    reasons: dict[str, dict[str, int]] = {}
     with journal.open(encoding="utf-8") as lines:
         for line in lines:
             entry = json.loads(line)
             if datetime.fromisoformat(entry["seen_at"]) < since:
                 continue
             if entry["outcome"] == "duplicate":
-                notes.append(
-                    f"duplicate {entry['entry_path']}: same bytes as {entry['duplicate_of']}"
-                )
+                duplicates.append(f"{entry['entry_path']} (= {entry['duplicate_of']})")
             elif entry["outcome"] in ("ignored", "rejected"):
-                notes.append(f"{entry['outcome']} {entry['entry_path']}: {entry['reason']}")
+                counts = reasons.setdefault(entry["outcome"], {})
+                short = _short(entry["reason"] or "no reason recorded")
+                counts[short] = counts.get(short, 0) + 1
+    notes = [
+        f"{outcome} {sum(counts.values())}: "
+        + ", ".join(f"{n} × {r}" for r, n in sorted(counts.items(), key=lambda i: -i[1]))
+        for outcome, counts in sorted(reasons.items())
+    ]
+    if duplicates:
+        shown = ", ".join(duplicates[:NAMES_SHOWN])
+        more = f" and {len(duplicates) - NAMES_SHOWN} more" if len(duplicates) > NAMES_SHOWN else ""
+        notes.append(f"duplicate {len(duplicates)} (same bytes, not loaded again): {shown}{more}")
     return notes
+
+
+def _short(reason: str) -> str:
+    """A landing reason up to its explanation: 'symbolic link; links are not followed' ->
+    'symbolic link', "unsupported file type '.txt' (expected ...)" -> "unsupported file type
+    '.txt'"."""
+    return reason.split("; ", 1)[0].split(" (", 1)[0]
 
 
 def published_totals(published: Path) -> str:

@@ -1,13 +1,13 @@
 """Raw programme records: one partition per delivered file (`<organisation>/<file>@<hash>`),
-loaded write-audit-publish: the file's rows are checked against the contract and audited by the
-blocking raw suite before any of them becomes visible in raw."""
+loaded write-audit-publish: the file's rows are checked against the contract, and the rows that
+passed are audited (expectations/programme_records_audit.py: nothing lost, columns and types,
+keys, quarantined share) before any of them becomes visible in raw."""
 
 import dagster as dg
 
-from expectations import compact, runner
-from expectations.contract_suite import SUITE_NAME
+from expectations.programme_records_audit import CHECK_NAME, audit_delivery
 from sources.programme_records.archive import find_delivery
-from sources.programme_records.loader import FAILED_AUDIT, AuditOutcome, load_file
+from sources.programme_records.loader import FAILED_AUDIT, load_file
 
 from ..settings import EXCEL_EXTENSION, SEEDS_DIR
 from ..warehouse.resource import WAREHOUSE_POOL, WarehouseResource
@@ -18,7 +18,7 @@ from .resources import LandingResource
 RAW_RECORDS = dg.AssetKey(["raw", "programme_records"])
 RAW_FILES = dg.AssetKey(["raw", "programme_record_files"])
 RAW_QUARANTINE = dg.AssetKey(["raw", "programme_records_quarantine"])
-AUDIT_CHECK = f"ge_{SUITE_NAME}"
+AUDIT_CHECK = CHECK_NAME
 OUTCOME_TAG = "learning_teams/outcome"
 
 _SPEC = {
@@ -27,22 +27,6 @@ _SPEC = {
     "kinds": {"duckdb"},
     "deps": [LANDING],
 }
-
-
-def ge_audit(rows) -> AuditOutcome:
-    """The raw suite on the rows a file is about to publish (the loader's CandidateRows, or a
-    DataFrame). Candidate rows are validated through compact frames computed in DuckDB, with
-    the verdicts of a full validation (see expectations/compact.py)."""
-    if hasattr(rows, "relation"):
-        result = compact.validate_relation(rows.connection, SUITE_NAME, rows.relation)
-    else:
-        result = runner.validate_dataframe(SUITE_NAME, rows)
-    return AuditOutcome(
-        passed=result.success,
-        check_name=AUDIT_CHECK,
-        description=result.describe(),
-        metadata=result.to_metadata(),
-    )
 
 
 @dg.multi_asset(
@@ -69,9 +53,12 @@ def ge_audit(rows) -> AuditOutcome:
         dg.AssetCheckSpec(
             AUDIT_CHECK,
             asset=RAW_RECORDS,
-            description="GE suite raw_programme_records (generated from the data contract) on "
-            "the rows a file is about to publish. It gates inline: a failing file publishes "
-            "nothing and its run fails, so it never holds back other files.",
+            description="The delivery audit on the rows a file is about to publish: nothing "
+            "lost (published + quarantined = read), the columns and types of raw (GE), "
+            "programme_ref unique in the file and not held by another organisation (GE), and "
+            "at most LT_MAX_QUARANTINED_SHARE of the records quarantined. It gates inline: a "
+            "failing file publishes nothing and its run fails, so it never holds back other "
+            "files.",
         )
     ],
     pool=WAREHOUSE_POOL,
@@ -98,7 +85,7 @@ def raw_programme_records(
             delivery,
             seeds_dir=SEEDS_DIR,
             excel_extension=EXCEL_EXTENSION,
-            audit=ge_audit,
+            audit=audit_delivery,
         )
     yield dg.AssetCheckResult(
         asset_key=RAW_RECORDS,
@@ -117,7 +104,7 @@ def raw_programme_records(
     context.log.info(result.summary())
     for notice in result.notices:
         context.log.info(f"{delivery.entry_path}: {notice}")
-    reasons = ", ".join(f"{n} × {r}" for r, n in list(result.reason_counts().items())[:5])
+    reasons = "; ".join(result.reason_lines(3))
     if result.rows_quarantined:
         context.log.warning(
             f"{delivery.entry_path}: {result.rows_quarantined} row(s) quarantined ({reasons}); "
@@ -148,6 +135,7 @@ def raw_programme_records(
             **common,
             "dagster/row_count": result.rows_quarantined,
             "top_reasons": reasons or "none",
+            "root_cause": result.root_cause or "none",
             "quarantined": dg.MetadataValue.md(result.quarantine_summary()),
         },
     )

@@ -3,14 +3,13 @@ rule a value must meet.
 
 One record describes one collaborative initiative (a learning team). Files arrive as CSV, XLSX
 or JSON; every format carries the same columns. This module is the one place the rules live:
-the loader's SQL validation (`validation.py`) and the blocking Great Expectations suite on the
-raw rows (`expectations/contract_suite.py`) are both generated from it, and
+the loader's SQL validation (`validation.py`) is generated from it, and
 `docs/programme_records_contract.md` is the human-readable version (a test keeps it in step).
 
 Patterns are written in the subset of regular-expression syntax that DuckDB (RE2) and Python's
 `re` read identically: ASCII character classes only (`[0-9]`, never `\\d`, which matches
-full-width digits in Python), no look-arounds. Each engine anchors them its own way
-(`full_pattern_sql` / `full_pattern_python`).
+full-width digits in Python), no look-arounds, so the documentation and any Python tool read
+them as the loader does (`full_pattern_sql` anchors them for DuckDB).
 """
 
 from __future__ import annotations
@@ -30,7 +29,16 @@ MIN_YEAR = 1900
 """Earliest plausible start year of a programme."""
 
 MAX_YEARS_AHEAD = 1
-"""A start year may be at most this many years after the load year (a programme about to start)."""
+"""A start year may be at most this many years after the reference year (a programme about to
+start)."""
+
+
+def reference_year(delivered_at: str) -> int:
+    """The year "now" for the rules that depend on it (the latest start year): the year the file
+    was delivered (`delivered_at`, ISO 8601), so a delivery is judged the same however late it is
+    loaded or rebuilt, and never by the clock of the machine that loads it."""
+    return int(delivered_at[:4])
+
 
 MAX_DURATION_YEARS = 50
 
@@ -69,12 +77,6 @@ class Column:
 def full_pattern_sql(pattern: str) -> str:
     """For DuckDB's regexp_full_match (anchored by the function itself)."""
     return pattern
-
-
-def full_pattern_python(pattern: str) -> str:
-    """For Python's re.search / pandas str.contains: anchored at both ends (\\Z, not $, which
-    would also accept a trailing newline)."""
-    return f"^(?:{pattern})\\Z"
 
 
 LEVELS = ("local", "regional", "national")
@@ -133,7 +135,7 @@ COLUMNS: tuple[Column, ...] = (
         "start_year",
         "year",
         True,
-        f"Year the initiative started ({MIN_YEAR} or later, at most next year).",
+        f"Year the initiative started ({MIN_YEAR} or later, at most the year after the delivery).",
         pattern=YEAR_PATTERN,
         pattern_hint="a year (four ASCII digits)",
         min_value=MIN_YEAR,

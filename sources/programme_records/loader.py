@@ -26,6 +26,7 @@ import duckdb
 from . import csv_reader
 from .archive import Delivery
 from .contract import COLUMN_NAMES
+from .contract import reference_year as contract_reference_year
 from .raw_schema import (
     FILES_TABLE,
     QUARANTINE_TABLE,
@@ -53,6 +54,9 @@ class AuditOutcome:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
+WHOLE_FILE_REJECTED = "the whole file was rejected: "
+"""How the reason of a file that could not be read at all starts (its one quarantine row)."""
+
 PROBLEMS_KEPT = 1_000
 """Quarantined rows listed in LoadResult.problems (all of them are in the quarantine table)."""
 EXAMPLES_PER_REASON = 3
@@ -61,11 +65,24 @@ EXAMPLES_PER_REASON = 3
 class CandidateRows:
     """The rows about to be published (raw.programme_records shape), as the audit sees them:
     `len(rows)`, `rows.relation` (a DuckDB view on `rows.connection`, for an audit that lets
-    DuckDB do the heavy lifting) or `rows.frame()` (one DataFrame of every row)."""
+    DuckDB do the heavy lifting) or `rows.frame()` (one DataFrame of every row); and what the
+    audit needs to account for them: the delivery (`file_id`, `organisation`), how many records
+    were read from the file and how many of them were quarantined."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, table: str):
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: str,
+        *,
+        file_id: str = "",
+        organisation: str = "",
+        records_read: int = 0,
+        quarantined: int = 0,
+    ):
         self._con, self._table = con, table
         (self._count,) = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        self.file_id, self.organisation = file_id, organisation
+        self.records_read, self.quarantined = records_read, quarantined
 
     def __len__(self) -> int:
         return self._count
@@ -106,7 +123,8 @@ class LoadResult:
     audit: AuditOutcome | None = None
     reasons: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
     """Rule -> (quarantined rows that broke it, up to EXAMPLES_PER_REASON examples
-    '<row n|whole file>: <reason>'), most frequent first, over ALL quarantined rows."""
+    '<row n|whole file>: <reason>'), root cause first, then the most frequent, over ALL
+    quarantined rows (see `_reasons`)."""
 
     def summary(self) -> str:
         if self.status == FAILED_AUDIT:
@@ -128,8 +146,27 @@ class LoadResult:
         ]
 
     def reason_counts(self) -> dict[str, int]:
-        """How many quarantined rows gave each reason (rules, not values: quoted values cut)."""
+        """How many quarantined rows gave each reason (rules: quoted values as '...')."""
         return {rule: count for rule, (count, _) in self.reasons.items()}
+
+    def reason_lines(self, limit: int = 5) -> list[str]:
+        """The top reasons, root cause first, each with its count and a real example, e.g.
+        "2 × country_code 'UK' is not an ISO 3166-1 alpha-3 country code, and alike" (alike:
+        the same rule broken with other values)."""
+        lines = []
+        for count, examples in list(self.reasons.values())[:limit]:
+            example = examples[0].split(": ", 1)[1]
+            alike = count > 1 and any(e.split(": ", 1)[1] != example for e in examples)
+            lines.append(f"{count} × {example}" + (", and alike" if alike else ""))
+        return lines
+
+    @property
+    def root_cause(self) -> str | None:
+        """The first reason of `reasons` (root cause first), as a person reads it."""
+        if not self.reasons:
+            return None
+        _, examples = next(iter(self.reasons.values()))
+        return examples[0].split(": ", 1)[1]
 
     def quarantine_summary(self) -> str:
         """Markdown, one entry per rule: how many rows broke it, with a few examples."""
@@ -158,14 +195,15 @@ def load_file(
     seeds_dir: Path,
     excel_extension: Path | None,
     audit: Audit | None = None,
-    load_year: int | None = None,
+    reference_year: int | None = None,
 ) -> LoadResult:
     """Read, validate, audit and publish the file at `path` (its archived copy).
 
     While it runs, DuckDB's memory is capped at LT_LOAD_MEMORY_LIMIT (default 384MB; larger
     intermediate tables spill to DuckDB's temp directory), so a file of a million rows loads in
     under 1 GiB of resident memory; the setting is restored afterwards. The temp tables of the
-    load are dropped at the end."""
+    load are dropped at the end. `reference_year` (the year the rules take as "now"): by
+    default the year of the delivery (contract.reference_year)."""
     limit = os.environ.get("LT_LOAD_MEMORY_LIMIT", DEFAULT_LOAD_MEMORY_LIMIT)
     previous_limit, temp_directory, in_order = con.execute(
         "SELECT current_setting('memory_limit'), current_setting('temp_directory'), "
@@ -175,7 +213,7 @@ def load_file(
     if capped:
         con.execute(f"SET memory_limit = '{_setting(limit)}'")
     try:
-        return _load_file(con, path, delivery, seeds_dir, excel_extension, audit, load_year)
+        return _load_file(con, path, delivery, seeds_dir, excel_extension, audit, reference_year)
     finally:
         _drop_read_tables(con)
         con.execute("DROP TABLE IF EXISTS validated")
@@ -206,7 +244,7 @@ def _load_file(
     seeds_dir: Path,
     excel_extension: Path | None,
     audit: Audit | None,
-    load_year: int | None,
+    reference_year: int | None,
 ) -> LoadResult:
     ensure_raw_schema(con)
     previous = con.execute(
@@ -221,12 +259,12 @@ def _load_file(
     con.execute("SET preserve_insertion_order = false")
     load_reference(con, seeds_dir)
     load_held(con, delivery.organisation)
-    validate_incoming(con, load_year)
+    validate_incoming(con, reference_year or contract_reference_year(delivery.delivered_at))
     _drop_read_tables(con)  # everything later reads `validated`; free their memory now
     if read.file_error is not None:
         con.execute(
             "INSERT INTO validated (_row_number, reasons, supplied_columns) VALUES (NULL, [?], [])",
-            [f"the whole file was rejected: {read.file_error}"],
+            [WHOLE_FILE_REJECTED + read.file_error],
         )
 
     params = {
@@ -252,7 +290,20 @@ def _load_file(
                    _row_number, supplied_columns AS _supplied_columns, _loaded_at
             FROM validated CROSS JOIN load_file_params WHERE len(reasons) = 0"""
     )
-    audit_outcome = audit(CandidateRows(con, _CANDIDATE)) if audit else None
+    audit_outcome = None
+    if audit:
+        (quarantined_records,) = con.execute(
+            "SELECT count(*) FROM validated WHERE len(reasons) > 0 AND _row_number IS NOT NULL"
+        ).fetchone()
+        candidate = CandidateRows(
+            con,
+            _CANDIDATE,
+            file_id=delivery.file_id,
+            organisation=delivery.organisation,
+            records_read=read.rows_read,
+            quarantined=quarantined_records,
+        )
+        audit_outcome = audit(candidate)
     published = audit_outcome is None or audit_outcome.passed
 
     loaded, quarantined = con.execute(
@@ -344,20 +395,33 @@ def _load_file(
     )
 
 
+ROOT_CAUSES = (WHOLE_FILE_REJECTED, "unknown column")
+"""Reasons that explain the others on the same rows (a column the file names wrongly also
+leaves the contract's column empty): listed first, whatever their counts."""
+
+
 def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, list[str]]]:
-    """Quarantined rows per rule (the reason up to its first quoted value), with examples."""
+    """Quarantined rows per rule (the reason with its quoted values as '...' and its numbers as
+    '#'), root cause first (ROOT_CAUSES, then a reader's error on a row, which stands alone),
+    then the most frequent, with examples."""
+    roots = " ".join(
+        f"WHEN starts_with(reason, '{prefix}') THEN {rank}"
+        for rank, prefix in enumerate(ROOT_CAUSES)
+    )
     rows = con.execute(
         f"""WITH broken AS (
             SELECT _row_number, reason,
-                   CASE WHEN contains(reason, ' ''') THEN split_part(reason, ' ''', 1)
-                        ELSE reason END AS rule
+                   regexp_replace(regexp_replace(reason, '''[^'']*''', '''...''', 'g'),
+                                  '[0-9]+', '#', 'g') AS rule,
+                   CASE {roots} WHEN len(reasons) = 1 AND _row_number IS NOT NULL
+                        AND NOT regexp_matches(reasons[1], '^[a-z_]+ ') THEN 2 ELSE 3 END AS rank
             FROM validated, unnest(reasons) AS r(reason)
             WHERE len(reasons) > 0)
         SELECT rule, count(*) AS n,
                list(CASE WHEN _row_number IS NULL THEN 'whole file'
                          ELSE 'row ' || _row_number END || ': ' || reason
                     ORDER BY _row_number NULLS FIRST)[1:{EXAMPLES_PER_REASON}]
-        FROM broken GROUP BY rule ORDER BY n DESC, rule"""
+        FROM broken GROUP BY rule ORDER BY min(rank), n DESC, rule"""
     ).fetchall()
     return {rule: (count, examples) for rule, count, examples in rows}
 

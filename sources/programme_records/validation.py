@@ -18,7 +18,6 @@ Every rule comes from `contract.py`; nothing here restates a pattern, limit or l
 from __future__ import annotations
 
 import difflib
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -50,6 +49,8 @@ NORMALISE = {"country_code": "upper", "funding_currency": "upper"}
 
 SHOWN_CHARACTERS = 60
 """How much of a bad value a message quotes."""
+COLUMNS_NAMED = 5
+"""How many unknown columns a message names (the rest are counted)."""
 
 
 def _table_for(seed: str) -> str:
@@ -114,7 +115,7 @@ def _when(condition: str, message_sql: str) -> Check:
     return condition, message_sql
 
 
-def _checks(col: Column, load_year: int) -> list[Check]:
+def _checks(col: Column, reference_year: int) -> list[Check]:
     """The rules `col` must meet, as (condition broken, message) pairs."""
     v, name = f"v_{col.name}", col.name
     value = f"'{name} ' || {_shown(v)}"
@@ -165,7 +166,7 @@ def _checks(col: Column, load_year: int) -> list[Check]:
             )
         )
     if name == "start_year":
-        latest = load_year + MAX_YEARS_AHEAD
+        latest = reference_year + MAX_YEARS_AHEAD
         checks.append(
             _when(
                 f"TRY_CAST({v} AS INTEGER) > {latest}",
@@ -331,12 +332,11 @@ def _shapes() -> str:
     )
 
 
-def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = None) -> None:
+def validate_incoming(con: duckdb.DuckDBPyConnection, reference_year: int) -> None:
     """Create the temp table `validated` from `incoming` (see module docstring), and the temp
     table `file_supplied_columns`: one row, the columns every readable record supplied, when the
     file's records all have the same columns (`validated.supplied_columns` is then NULL), else
     no row."""
-    load_year = load_year or date.today().year
     columns = file_columns(con)
     hints = column_hints(con, columns)
     hint_map = (
@@ -355,15 +355,18 @@ def validate_incoming(con: duckdb.DuckDBPyConnection, load_year: int | None = No
     checks: list[Check] = [
         (
             "len(unknown_columns) > 0",
-            "'unknown column(s) ' || array_to_string(list_transform(unknown_columns, "
-            f"k -> coalesce(({hint_map})[k], k)), ', ') || ' (see the data contract)'",
+            "'unknown column(s) ' || array_to_string(list_transform("
+            f"unknown_columns[1:{COLUMNS_NAMED}], k -> coalesce(({hint_map})[k], k)), ', ') || "
+            f"CASE WHEN len(unknown_columns) > {COLUMNS_NAMED} THEN ' and ' || "
+            f"(len(unknown_columns) - {COLUMNS_NAMED}) || ' more' ELSE '' END || "
+            "' (see the data contract)'",
         ),
         (
             "first_row < _row_number",
             f"'programme_ref ' || {_shown('v_programme_ref')} || ' repeats row ' || first_row "
             "|| ' of the same file'",
         ),
-        *(check for col in COLUMNS for check in _checks(col, load_year)),
+        *(check for col in COLUMNS for check in _checks(col, reference_year)),
     ]
     # Whether a row breaks any rule is a cheap test of booleans; the messages (a list per row)
     # are built only for the rows that do.

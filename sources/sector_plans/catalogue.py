@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from .config import DEFAULT_BASE_URL, canonical_url_sql
 from .periods import PeriodError, parse_plan_period
 from .raw_schema import DOCUMENTS_TABLE, QUARANTINE_TABLE, ensure_raw_schema
 
@@ -162,8 +163,11 @@ def load_catalogue_export(
 ) -> CatalogueLoad:
     """Load a Planipolis catalogue export (CSV, or XLSX with the DuckDB excel extension).
 
-    `base_url` rebuilds bare file names into document URLs. `source` (default: the file path)
-    is recorded on every row; re-loading the same source replaces its rows.
+    Bare file names are rebuilt into document URLs on the real Planipolis host, and URLs on
+    `base_url` (the configured mirror or replay server) are recorded on it too
+    (config.canonical_url), so the catalogue does not depend on where it was served from.
+    `source` (default: the file path) is recorded on every row; re-loading the same source
+    replaces its rows.
     """
     path = Path(path)
     source = source or str(path)
@@ -233,7 +237,9 @@ def _normalise_and_load(
     fetched_at = fetched_at or datetime.now(UTC)
     countries = _sql_text(str(Path(seeds_dir) / "countries.csv"))
     xwalk = _sql_text(str(Path(seeds_dir) / "xwalk_country_names.csv"))
-    resources = _sql_text(base_url.rstrip("/") + RESOURCES_PATH)
+    resources = _sql_text(DEFAULT_BASE_URL + RESOURCES_PATH)  # canonical, whatever serves it
+    page_url = canonical_url_sql("nullif(trim(i.planipolis_page_url), '')", base_url)
+    document_url = canonical_url_sql("nullif(trim(i.document_url), '')", base_url)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _sector_plan_catalogue_normalised AS
         WITH names AS (
@@ -261,8 +267,8 @@ def _normalise_and_load(
                 list_filter(list_transform(string_split(regexp_replace(
                     coalesce(i.resource_type, ''), '\\s+National\\s+', '|National ', 'g'), '|'),
                     x -> trim(x)), x -> x <> '') AS resource_types,
-                nullif(trim(i.planipolis_page_url), '') AS page_url,
-                nullif(trim(i.document_url), '') AS document_url_as_written,
+                {page_url} AS page_url,
+                {document_url} AS document_url_as_written,
                 try_cast(nullif(trim(i.source_row_number), '') AS INTEGER) AS source_row_number,
                 {_PERIOD_FUNCTION}(i.title) AS period
             FROM {INPUT_TABLE} AS i

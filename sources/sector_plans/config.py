@@ -13,6 +13,28 @@ DEFAULT_BASE_URL = "https://planipolis.iiep.unesco.org"
 DEFAULT_LISTING_PATH = "/en/national-education-plans"
 
 
+def canonical_url(url: str, base_url: str) -> str:
+    """`url` as the real Planipolis names it: a URL on the configured base (a mirror, a replay
+    server on whatever port it got) is recorded on the default host, so what the warehouse
+    stores (document URLs, the doc ids hashed from them) does not depend on where the pages
+    were served from. `documents.resolve_document_url` maps it back to fetch it."""
+    base = base_url.rstrip("/")
+    if base != DEFAULT_BASE_URL and (url == base or url.startswith(base + "/")):
+        return DEFAULT_BASE_URL + url[len(base) :]
+    return url
+
+
+def canonical_url_sql(url_sql: str, base_url: str) -> str:
+    """SQL for `canonical_url` of the value `url_sql` (a plain column: it is repeated)."""
+    base = base_url.rstrip("/").replace("'", "''")
+    if base == DEFAULT_BASE_URL:
+        return url_sql
+    return (
+        f"CASE WHEN {url_sql} = '{base}' OR starts_with({url_sql}, '{base}/') "
+        f"THEN '{DEFAULT_BASE_URL}' || {url_sql}[{len(base) + 1}:] ELSE {url_sql} END"
+    )
+
+
 @dataclass(frozen=True)
 class PlanipolisSettings:
     base_url: str = DEFAULT_BASE_URL

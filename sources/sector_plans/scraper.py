@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..http_client import HttpError, PoliteClient
 from . import page_selectors as sel
-from .config import PlanipolisSettings
+from .config import DEFAULT_BASE_URL, PlanipolisSettings, canonical_url
 from .failures import Failure
 
 
@@ -61,8 +61,12 @@ def parse_listing_page(html: str | bytes, page_url: str) -> tuple[list[str], str
     return links, urljoin(page_url, following["href"]) if following else None
 
 
-def parse_plan_page(html: str | bytes, page_url: str) -> list[dict]:
-    """Catalogue records (export column names) for every document linked from a plan page."""
+def parse_plan_page(
+    html: str | bytes, page_url: str, base_url: str = DEFAULT_BASE_URL
+) -> list[dict]:
+    """Catalogue records (export column names) for every document linked from a plan page,
+    with URLs (and the doc ids hashed from them) on the real Planipolis host even when the
+    page was served from `base_url` (config.canonical_url)."""
     soup = sel.parse_html(html)
     title = sel.select_text(soup, sel.PLAN_TITLE, page_url)
     country = sel.select_text(soup, sel.PLAN_COUNTRY, page_url)
@@ -73,7 +77,7 @@ def parse_plan_page(html: str | bytes, page_url: str) -> list[dict]:
     ]
     records = []
     for anchor in sel.select_all(soup, sel.PLAN_DOCUMENT_LINKS, page_url):
-        document_url = urljoin(page_url, anchor["href"])
+        document_url = canonical_url(urljoin(page_url, anchor["href"]), base_url)
         records.append(
             {
                 "doc_id": doc_id_for(document_url),
@@ -82,7 +86,7 @@ def parse_plan_page(html: str | bytes, page_url: str) -> list[dict]:
                 "year": year,
                 "languages": ",".join(languages),
                 "resource_type": " ".join(resource_types),
-                "planipolis_page_url": page_url,
+                "planipolis_page_url": canonical_url(page_url, base_url),
                 "document_url": document_url,
                 "local_filename": urlsplit(document_url).path.rsplit("/", 1)[-1],
             }
@@ -111,7 +115,7 @@ def scrape_catalogue(client: PoliteClient, settings: PlanipolisSettings) -> Scra
         result.plan_pages += 1
         try:
             page = client.get(plan_url)
-            result.records += parse_plan_page(page.content, plan_url)
+            result.records += parse_plan_page(page.content, plan_url, settings.base_url)
         except (HttpError, sel.PageStructureError) as exc:
             code = "page_structure" if isinstance(exc, sel.PageStructureError) else "http_error"
             result.failures.append(Failure("listing", plan_url, plan_url, code, f"{code}: {exc}"))

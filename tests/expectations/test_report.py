@@ -82,7 +82,7 @@ def test_report_lists_every_expectation_with_its_rule(good_page):
 
 
 def test_report_shows_a_failing_expectation_with_examples(bad_page):
-    assert "1 of 5 suites failed; 1 table(s) missing" in bad_page
+    assert "1 of 4 suites failed; 1 table(s) missing" in bad_page
     section = _section(bad_page, "dim_country")
     assert section.find("span", class_="failed") is not None
     failed = section.select("tbody tr.fail")
@@ -125,7 +125,7 @@ def test_reads_the_published_copy_not_the_live_file(
     # Nothing published yet: the live file is read.
     (publish_dir / "learning_teams.duckdb").unlink()
     assert report.warehouse_source() == (bad_warehouse, "live")
-    assert "1 of 5 suites failed" in report.build_report().read_text(encoding="utf-8")
+    assert "1 of 4 suites failed" in report.build_report().read_text(encoding="utf-8")
 
 
 def test_the_file_is_closed_before_validation(good_warehouse):

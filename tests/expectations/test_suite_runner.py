@@ -58,7 +58,6 @@ def _drop(column: str) -> Callable[[pd.DataFrame], None]:
     return mutate
 
 
-RAW = "raw_programme_records"
 DIM = "dim_programme"
 REGEX = "expect_column_values_to_match_regex"
 NOT_NULL = "expect_column_values_to_not_be_null"
@@ -75,21 +74,6 @@ def bad(suite, case, mutate, failing, value=None):
 
 
 BAD_CASES = [
-    bad(RAW, "negative count", _set("teachers_count", "-3"), f"{REGEX}(teachers_count)", "-3"),
-    bad(RAW, "count with text", _set("schools_count", "12 schools", 2), f"{REGEX}(schools_count)",
-        "12 schools"),
-    bad(RAW, "unknown level", _set("level", "galactic"), f"{REGEX}(level)", "galactic"),
-    bad(RAW, "two-letter country", _set("country_code", "GB"), f"{REGEX}(country_code)", "GB"),
-    bad(RAW, "two-digit year", _set("start_year", "99"), f"{REGEX}(start_year)", "99"),
-    bad(RAW, "amount with thousands separator", _set("funding_amount", "1,000"),
-        f"{REGEX}(funding_amount)", "1,000"),
-    bad(RAW, "required value missing", _set("programme_name", None), f"{NOT_NULL}(programme_name)"),
-    bad(RAW, "funding without currency", _set("funding_currency", None),
-        f"{NOT_NULL}(funding_currency)"),
-    bad(RAW, "row number 0", _set("_row_number", 0), f"{BETWEEN}(_row_number)", 0),
-    bad(RAW, "duplicate file row", _copy_row(0, 1, ["_file_id", "_row_number"]),
-        f"{COMPOUND_UNIQUE}(_file_id, _row_number)"),
-    bad(RAW, "contract column missing", _drop("actors"), "expect_table_columns_to_match_set"),
     bad(DIM, "duplicate programme_sk", _copy_row(0, 1, ["programme_sk"]),
         "expect_column_values_to_be_unique(programme_sk)"),
     bad(DIM, "end before start", _set("end_year", 2018),
@@ -131,12 +115,6 @@ def test_bad_table_fails_with_the_right_expectation(name, mutate, failing, value
     assert metadata["expectations_failed"] == result.failed
     assert failing in metadata["failed_expectations"]
     assert failing in result.describe()
-
-
-def test_level_is_case_insensitive_in_raw(good_frames):
-    df = good_frames["raw_programme_records"].copy()
-    df["level"] = ["LOCAL", "Regional", "national"]
-    assert runner.validate_dataframe("raw_programme_records", df).success
 
 
 def test_missing_column_is_reported_not_raised(good_frames):

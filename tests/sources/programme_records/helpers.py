@@ -107,7 +107,7 @@ def delivery_of(
 def load(
     con: duckdb.DuckDBPyConnection,
     path: Path,
-    load_year: int = 2026,
+    reference_year: int = 2026,
     *,
     organisation: str = "test-org",
     delivered_at: str = "2026-01-01T00:00:00+00:00",
@@ -120,5 +120,5 @@ def load(
         seeds_dir=SEEDS_DIR,
         excel_extension=EXCEL_EXTENSION,
         audit=audit,
-        load_year=load_year,
+        reference_year=reference_year,
     )

@@ -5,7 +5,7 @@ from sources.programme_records.loader import AuditOutcome
 from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE, RECORDS_TABLE
 from tests.conftest import SAMPLE_DIR
 
-from .helpers import good_record, load, write_csv
+from .helpers import HEADER, good_record, load, write_csv
 
 
 def table(con, name, order="1"):
@@ -78,5 +78,37 @@ def test_the_audit_sees_the_candidate_rows_in_duckdb_and_as_a_frame(con, tmp_pat
 
     result = load(con, path, audit=audit)
     assert seen == {"len": 1, "frame": ["S-1"], "sql": [2]}
-    assert result.reason_counts() == {"level": 1}
-    assert result.quarantine_summary().startswith("- **1** × level\n  - row 3: level 'x'")
+    assert result.reason_counts() == {"level '...' is not one of: local, regional, national": 1}
+    assert result.quarantine_summary().startswith("- **1** × level '...' is not one of")
+    assert "\n  - row 3: level 'x'" in result.quarantine_summary()
+
+
+def test_reasons_show_the_value_and_put_the_root_cause_first(con, tmp_path):
+    records = [
+        good_record("R-1", country_code="UK"),
+        good_record("R-2", country_code="XX"),
+        good_record("R-3", country_code="UK"),
+    ]
+    path = write_csv(tmp_path / "values.csv", records)
+    assert load(con, path).reason_lines() == [
+        "3 × country_code 'UK' is not an ISO 3166-1 alpha-3 country code (three letters), and alike"
+    ]
+    misnamed = [h if h != "programme_name" else "programme_nme" for h in HEADER]
+    path = write_csv(tmp_path / "misnamed.csv", [good_record("N-1"), good_record("N-2")], misnamed)
+    assert load(con, path).reason_lines() == [
+        "2 × unknown column(s) 'programme_nme' (did you mean 'programme_name'?) "
+        "(see the data contract)",
+        "2 × programme_name is required but empty",
+    ]
+
+
+def test_the_reference_year_is_the_delivery_year_never_today(con, tmp_path):
+    """start_year may be at most the year after the delivery: the same file is judged the
+    same whenever it is loaded, whatever the clock says."""
+    path = write_csv(tmp_path / "ahead.csv", [good_record("Y-1", start_year="2031")])
+    early = load(con, path, reference_year=None, delivered_at="2029-12-31T23:00:00+00:00")
+    assert early.status == "rejected" and "start_year 2031" in early.messages[0]
+    late = load(con, path, reference_year=None, delivered_at="2030-01-01T00:00:00+00:00")
+    assert late.status == "loaded"
+    pinned = load(con, path, reference_year=2029, delivered_at="2030-01-01T00:00:00+00:00")
+    assert pinned.status == "rejected"

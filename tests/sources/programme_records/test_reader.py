@@ -6,7 +6,7 @@ import pytest
 from pipelines.settings import EXCEL_EXTENSION
 from sources.programme_records.reader import read_into_duckdb
 
-from .helpers import good_record, write_csv, write_json, write_xlsx
+from .helpers import csv_text, good_record, write_csv, write_json, write_xlsx
 
 
 @pytest.fixture
@@ -119,3 +119,39 @@ def test_blank_sheet_rows_are_skipped_and_later_rows_keep_their_row_number(con, 
     result = read_into_duckdb(con, path, EXCEL_EXTENSION)
     assert result.rows_read == 2
     assert [r[:2] for r in rows(con)] == [(2, "X-1"), (4, "X-3")]
+
+
+def _text() -> str:
+    return csv_text([good_record("E-1"), good_record("E-2")])
+
+
+@pytest.mark.parametrize(
+    ("name", "encode", "named"),
+    [
+        ("utf16.csv", lambda t: t.encode("utf-16"), "UTF-16 LE (byte-order mark)"),
+        ("utf16be.csv", lambda t: t.encode("utf-16-be"), "UTF-16 BE (no byte-order mark"),
+        ("utf32.csv", lambda t: t.encode("utf-32"), "UTF-32 LE (byte-order mark)"),
+        ("utf16.json", lambda t: '[{"programme_ref": "E-1"}]'.encode("utf-16"), "UTF-16 LE"),
+    ],
+)
+def test_a_utf16_or_utf32_file_is_refused_naming_its_encoding(con, tmp_path, name, encode, named):
+    path = tmp_path / name
+    path.write_bytes(encode(_text()))
+    result = read_into_duckdb(con, path, EXCEL_EXTENSION)
+    assert result.file_error.startswith(f"the file is {named}")
+    assert "the contract needs UTF-8; save it as UTF-8" in result.file_error
+    assert result.rows_read == 0
+
+
+@pytest.mark.parametrize(("delimiter", "label"), [(";", "semicolon"), ("\t", "tab")])
+def test_a_file_with_another_delimiter_is_refused_naming_it(con, tmp_path, delimiter, label):
+    path = tmp_path / "other.csv"
+    path.write_text(_text().replace(",", delimiter), encoding="utf-8")
+    result = read_into_duckdb(con, path, EXCEL_EXTENSION)
+    assert result.file_error.startswith(f"{label}-separated; the contract needs commas")
+    assert "programme_ref" in result.file_error
+
+
+def test_a_comma_file_with_semicolon_lists_is_read(con, tmp_path):
+    path = write_csv(tmp_path / "lists.csv", [good_record("E-1", actors="teachers; parents")])
+    assert read_into_duckdb(con, path, EXCEL_EXTENSION).file_error is None

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from sources.sector_plans.catalogue import (
@@ -14,6 +18,13 @@ from sources.sector_plans.catalogue import (
 )
 
 from .conftest import BASE_URL
+
+DEMO_EXPORT = (
+    Path(__file__).resolve().parents[3]
+    / "sample_data"
+    / "sector_plans"
+    / "planipolis_catalogue_export.csv"
+)
 
 
 def test_every_real_row_loads_with_its_period_or_is_quarantined(con, real_catalogue):
@@ -170,7 +181,10 @@ def test_bad_rows_are_quarantined_with_reasons_and_good_rows_load(con, tmp_path)
     )
     assert con.execute(
         "SELECT document_url, country_code FROM raw.sector_plan_documents WHERE doc_id = 'd8'"
-    ).fetchone() == ("http://127.0.0.1:9/sites/default/files/ressources/kenya_nesp.pdf", "TZA")
+    ).fetchone() == (  # rebuilt on the real host, not on the server it was read from
+        "https://planipolis.iiep.unesco.org/sites/default/files/ressources/kenya_nesp.pdf",
+        "TZA",
+    )
 
 
 def test_missing_column_is_a_clear_file_error(con, tmp_path):
@@ -221,3 +235,24 @@ def test_unreadable_or_unknown_files_are_clear_errors(con, tmp_path):
     odd.write_text("x")
     with pytest.raises(CatalogueFileError, match=r"export\.txt: a catalogue export must be"):
         load_catalogue_export(con, odd, base_url=BASE_URL)
+
+
+def test_the_catalogue_does_not_depend_on_the_port_that_served_it(tmp_path):
+    """The demo export (one document given as a bare file name) loaded while the site is served
+    on two different ports gives the same rows: URLs are recorded on the real host."""
+    fetched = datetime(2026, 1, 1, tzinfo=UTC)
+    digests = []
+    for port in (8081, 9092):
+        con = duckdb.connect(str(tmp_path / f"port{port}.duckdb"))
+        load_catalogue_export(
+            con,
+            DEMO_EXPORT,
+            base_url=f"http://127.0.0.1:{port}",
+            fetched_at=fetched,
+            source="demo export",
+        )
+        rows = con.execute("SELECT * FROM raw.sector_plan_documents ORDER BY ALL").fetchall()
+        digests.append(hashlib.sha256(repr(rows).encode()).hexdigest())
+        assert not any(":80" in repr(r) or ":90" in repr(r) for r in rows)
+        con.close()
+    assert digests[0] == digests[1]

@@ -52,7 +52,7 @@ def test_demo_catalogue_downloads_once_and_lands_pages(con, client, httpserver, 
     assert scanned == [(1, False), (2, False)]
     code, reason = _quarantine(con, "extract")["nep_demo0006mz"]
     assert code == "truncated" and "mozambique_pee_2020-2029.pdf" in reason
-    # the bare file name was rebuilt under the configured base URL and fetched
+    # the bare file name was recorded on the real host and fetched from the configured base
     kenya = [r for r in httpserver.log if "kenya_nessp" in r[0].path]
     assert kenya and kenya[0][1].status_code == 200
     # a second run fetches nothing new but the quarantined document, again
