@@ -31,6 +31,7 @@ from .assets import (
     RAW_DOCUMENTS,
     SOURCE_SHA256_METADATA,
 )
+from ..operations.live_sources import sensor_status
 from .jobs import load_sector_plan, load_sector_plan_catalogue
 from .partitions import sector_plans
 from .resources import PlanipolisResource
@@ -120,7 +121,7 @@ def build_catalogue_sensor(interval_seconds: int) -> dg.SensorDefinition:
         name="sector_plans_catalogue_sensor",
         jobs=[load_sector_plan_catalogue, load_sector_plan],
         minimum_interval_seconds=interval_seconds,
-        default_status=dg.DefaultSensorStatus.RUNNING,
+        default_status=sensor_status(),  # LT_LIVE_SOURCES
         description="Polls the Planipolis catalogue with a conditional request (ETag / "
         "Last-Modified): requests a catalogue load when it changed, and one partition and run "
         "per new plan of the focus countries.",
