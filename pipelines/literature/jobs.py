@@ -3,7 +3,6 @@
 import dagster as dg
 
 from ..operations.live_sources import schedule_status
-
 from .assets import raw_literature
 from .harvest import HARVEST_OP, harvest_cron, harvest_literature_pages
 

@@ -131,9 +131,7 @@ class PostgresAlertStore:
 
     def rows(self) -> list[dict]:
         with closing(self._connect()) as con, con.cursor() as cur:
-            cur.execute(
-                f"SELECT {', '.join(COLUMNS)} FROM ops.alerts ORDER BY raised_at, alert_id"
-            )
+            cur.execute(f"SELECT {', '.join(COLUMNS)} FROM ops.alerts ORDER BY raised_at, alert_id")
             return [dict(zip(COLUMNS, r, strict=True)) for r in cur.fetchall()]
 
 

@@ -7,8 +7,8 @@ each policy every 30 s; an asset past its fail window is shown as failing ("Over
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import warnings
+from dataclasses import dataclass
 from datetime import timedelta
 
 import dagster as dg

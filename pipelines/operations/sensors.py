@@ -44,9 +44,7 @@ def failed_check_alerts(
     """(alerts for the failed ERROR-severity check evaluations stored after storage id
     `after`, the last storage id read)."""
     records = instance.event_log_storage.get_event_records(
-        EventRecordsFilter(
-            event_type=DagsterEventType.ASSET_CHECK_EVALUATION, after_cursor=after
-        ),
+        EventRecordsFilter(event_type=DagsterEventType.ASSET_CHECK_EVALUATION, after_cursor=after),
         limit=CHECK_BATCH,
         ascending=True,
     )

@@ -25,13 +25,13 @@ import dagster as dg
 
 from sources.http_client import HttpError
 
+from ..operations.live_sources import sensor_status
 from .assets import (
     PLAN_KEYS_METADATA,
     PLAN_VERSIONS_METADATA,
     RAW_DOCUMENTS,
     SOURCE_SHA256_METADATA,
 )
-from ..operations.live_sources import sensor_status
 from .jobs import load_sector_plan, load_sector_plan_catalogue
 from .partitions import sector_plans
 from .resources import PlanipolisResource
