@@ -4,8 +4,8 @@ failed check.
 Where the table lives: never in the warehouse DuckDB file, which has one writer (an alert
 written while a load holds the file would wait, or make the load wait). By default a small
 SQLite file (`LT_ALERTS_PATH`, `warehouse/ops/alerts.sqlite`; WAL mode, so readers never block
-the sensor), attached as schema `ops`. With `LT_ALERTS_DB_URL=postgresql://...` (the production
-instance's database) the table is `ops.alerts` in PostgreSQL, beside Dagster's own tables.
+the sensor), attached as schema `ops`. On the production instance the table is `ops.alerts` in
+its PostgreSQL database (LT_DAGSTER_PG_URL, or LT_ALERTS_DB_URL), beside Dagster's own tables.
 An alert's id is derived from what it is about (run id, or check evaluation's storage id), so a
 sensor tick that is re-evaluated records it once.
 """
@@ -136,7 +136,11 @@ class PostgresAlertStore:
 
 
 def alert_store() -> SqliteAlertStore | PostgresAlertStore:
+    """LT_ALERTS_DB_URL; on the production instance (LT_DAGSTER_INSTANCE=production) the
+    instance's own database, LT_DAGSTER_PG_URL; else the SQLite file LT_ALERTS_PATH."""
     url = (os.environ.get("LT_ALERTS_DB_URL") or "").strip()
+    if not url and (os.environ.get("LT_DAGSTER_INSTANCE") or "").strip() == "production":
+        url = (os.environ.get("LT_DAGSTER_PG_URL") or "").strip()
     if url.startswith(("postgresql://", "postgres://")):
         return PostgresAlertStore(url)
     return SqliteAlertStore(alerts_path())
