@@ -183,7 +183,10 @@ def main(argv: list[str]) -> int:
         print(f"raw: {len(tables)} tables copied into the lake (snapshot {current_snapshot(con)})")
         return 0
     if command == "build":
-        published, done = build_and_publish(settings, rest)
+        # dbt's parse state for the lake target, kept between builds (a target whose profile
+        # differs from the last parse re-parses the whole project: ~10 s).
+        state = _path("LT_BUILDS_DIR", "warehouse/builds") / "dbt_state_lake"
+        published, done = build_and_publish(settings, rest, state)
         print(done.stdout[-3000:])
         print("published" if published else "build failed: nothing published")
         return 0 if published else 1
