@@ -17,7 +17,6 @@ import logging
 import os
 import sqlite3
 import urllib.request
-from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,7 +56,45 @@ def alerts_path() -> Path:
     return path if path.is_absolute() else REPO_ROOT / path
 
 
-class SqliteAlertStore:
+class _AlertTable:
+    """`ops.alerts` through a DB-API connection (SQLite or PostgreSQL)."""
+
+    placeholder = "?"
+
+    def _connect(self):
+        raise NotImplementedError
+
+    def _run(self, sql: str, params=(), fetch: bool = False):
+        con = self._connect()
+        try:
+            cursor = con.cursor()
+            cursor.execute(sql.replace("?", self.placeholder), list(params))
+            result = cursor.fetchall() if fetch else cursor.rowcount
+            con.commit()
+            return result
+        finally:
+            con.close()
+
+    def record(self, alert: Alert, webhook_status: str | None) -> bool:
+        row = {**asdict(alert), "webhook_status": webhook_status}
+        inserted = self._run(
+            f"INSERT INTO ops.alerts ({', '.join(COLUMNS)}) VALUES "
+            f"({', '.join('?' * len(COLUMNS))}) ON CONFLICT (alert_id) DO NOTHING",
+            [row[c] for c in COLUMNS],
+        )
+        return inserted == 1
+
+    def exists(self, alert_id: str) -> bool:
+        return bool(self._run("SELECT 1 FROM ops.alerts WHERE alert_id = ?", [alert_id], True))
+
+    def rows(self) -> list[dict]:
+        found = self._run(
+            f"SELECT {', '.join(COLUMNS)} FROM ops.alerts ORDER BY raised_at, alert_id", (), True
+        )
+        return [dict(zip(COLUMNS, r, strict=True)) for r in found]
+
+
+class SqliteAlertStore(_AlertTable):
     DDL = (
         "CREATE TABLE IF NOT EXISTS ops.alerts (alert_id TEXT PRIMARY KEY, raised_at TEXT NOT "
         "NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, run_id TEXT, job_name TEXT, "
@@ -75,28 +112,9 @@ class SqliteAlertStore:
         con.execute(self.DDL)
         return con
 
-    def record(self, alert: Alert, webhook_status: str | None) -> bool:
-        row = {**asdict(alert), "webhook_status": webhook_status}
-        with closing(self._connect()) as con, con:
-            cursor = con.execute(
-                f"INSERT INTO ops.alerts ({', '.join(COLUMNS)}) VALUES "
-                f"({', '.join('?' * len(COLUMNS))}) ON CONFLICT (alert_id) DO NOTHING",
-                [row[c] for c in COLUMNS],
-            )
-            return cursor.rowcount == 1
 
-    def exists(self, alert_id: str) -> bool:
-        with closing(self._connect()) as con:
-            found = con.execute("SELECT 1 FROM ops.alerts WHERE alert_id = ?", [alert_id])
-            return found.fetchone() is not None
-
-    def rows(self) -> list[dict]:
-        with closing(self._connect()) as con:
-            cursor = con.execute(f"SELECT {', '.join(COLUMNS)} FROM ops.alerts ORDER BY raised_at")
-            return [dict(zip(COLUMNS, r, strict=True)) for r in cursor.fetchall()]
-
-
-class PostgresAlertStore:
+class PostgresAlertStore(_AlertTable):
+    placeholder = "%s"
     DDL = (
         "CREATE SCHEMA IF NOT EXISTS ops; CREATE TABLE IF NOT EXISTS ops.alerts (alert_id text "
         "PRIMARY KEY, raised_at timestamptz NOT NULL, kind text NOT NULL, subject text NOT NULL, "
@@ -110,29 +128,10 @@ class PostgresAlertStore:
         import psycopg2
 
         con = psycopg2.connect(self.url)
-        with con, con.cursor() as cur:
+        with con.cursor() as cur:
             cur.execute(self.DDL)
+        con.commit()
         return con
-
-    def record(self, alert: Alert, webhook_status: str | None) -> bool:
-        row = {**asdict(alert), "webhook_status": webhook_status}
-        with closing(self._connect()) as con, con, con.cursor() as cur:
-            cur.execute(
-                f"INSERT INTO ops.alerts ({', '.join(COLUMNS)}) VALUES "
-                f"({', '.join(['%s'] * len(COLUMNS))}) ON CONFLICT (alert_id) DO NOTHING",
-                [row[c] for c in COLUMNS],
-            )
-            return cur.rowcount == 1
-
-    def exists(self, alert_id: str) -> bool:
-        with closing(self._connect()) as con, con.cursor() as cur:
-            cur.execute("SELECT 1 FROM ops.alerts WHERE alert_id = %s", [alert_id])
-            return cur.fetchone() is not None
-
-    def rows(self) -> list[dict]:
-        with closing(self._connect()) as con, con.cursor() as cur:
-            cur.execute(f"SELECT {', '.join(COLUMNS)} FROM ops.alerts ORDER BY raised_at, alert_id")
-            return [dict(zip(COLUMNS, r, strict=True)) for r in cur.fetchall()]
 
 
 def alert_store() -> SqliteAlertStore | PostgresAlertStore:

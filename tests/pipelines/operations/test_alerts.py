@@ -41,26 +41,26 @@ def _failed_run(instance) -> dg.ExecuteInProcessResult:
     return job.execute_in_process(instance=instance, raise_on_error=False)
 
 
-def _run_failure_tick(instance, run: dg.ExecuteInProcessResult):
-    [failure] = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_FAILURE)
+def _tick(sensor, instance, run: dg.ExecuteInProcessResult, status: DagsterEventType):
+    """Evaluate a run-status sensor on `run`'s status event, as the daemon would."""
+    [event] = instance.all_logs(run.run_id, of_type=status)
     context = dg.build_run_status_sensor_context(
-        sensor_name=alert_on_run_failure.name,
-        dagster_event=failure.dagster_event,
-        dagster_instance=instance,
-        dagster_run=instance.get_run_by_id(run.run_id),
-    ).for_run_failure()
-    alert_on_run_failure(context)
-
-
-def _success_tick(instance, run: dg.ExecuteInProcessResult):
-    [success] = instance.all_logs(run.run_id, of_type=DagsterEventType.RUN_SUCCESS)
-    context = dg.build_run_status_sensor_context(
-        sensor_name=alert_on_check_failure.name,
-        dagster_event=success.dagster_event,
+        sensor_name=sensor.name,
+        dagster_event=event.dagster_event,
         dagster_instance=instance,
         dagster_run=instance.get_run_by_id(run.run_id),
     )
-    return alert_on_check_failure(context)
+    if status == DagsterEventType.RUN_FAILURE:
+        return sensor(context.for_run_failure())
+    return sensor(context)
+
+
+def _run_failure_tick(instance, run):
+    return _tick(alert_on_run_failure, instance, run, DagsterEventType.RUN_FAILURE)
+
+
+def _success_tick(instance, run):
+    return _tick(alert_on_check_failure, instance, run, DagsterEventType.RUN_SUCCESS)
 
 
 @pytest.fixture
