@@ -35,7 +35,7 @@ READER = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def lake_settings(postgres, tmp_path_factory, demo):
+def lake_settings(postgres, tmp_path_factory):
     url = postgres.create_database("lake")
     dsn = f"dbname=lake host={postgres.host} port={postgres.port} user={postgres.user}"
     settings = lake.LakeSettings(dsn, tmp_path_factory.mktemp("lake") / "data")
@@ -102,6 +102,7 @@ def test_readers_see_the_published_snapshot_not_what_is_written_after_it(lake_se
     settings, _ = lake_settings
     writer = lake.connect(settings)
     writer.execute("CREATE SCHEMA IF NOT EXISTS scratch")
+    lake.publish(writer, lake.current_snapshot(writer), note="before")
     writer.execute("CREATE OR REPLACE TABLE scratch.unpublished AS SELECT 42 AS answer")
     reader = lake.connect(settings, published=True)
     assert not reader.execute(
@@ -114,3 +115,51 @@ def test_readers_see_the_published_snapshot_not_what_is_written_after_it(lake_se
     reader.close()
     writer.execute("DROP TABLE scratch.unpublished")
     writer.close()
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pipelines.warehouse import lake
+
+    con = lake.connect(lake.LakeSettings.from_env())
+    print("ready", flush=True)
+    sys.stdin.readline()  # both writers start together
+    for batch in range(10):
+        con.execute(
+            "INSERT INTO scratch.deliveries SELECT ?, ?, range FROM range(1000)",
+            [sys.argv[1], batch],
+        )
+    """
+)
+
+
+def test_two_writers_commit_to_the_same_lake_table_at_once(lake_settings):
+    """What two ingests on the lake need from it: two processes appending to one table at the
+    same time both commit (DuckLake retries a commit that raced another non-conflicting one).
+    The project's raw loads do not write the lake yet (README, Operations)."""
+    settings, _ = lake_settings
+    con = lake.connect(settings)
+    con.execute("CREATE SCHEMA IF NOT EXISTS scratch")
+    con.execute("CREATE OR REPLACE TABLE scratch.deliveries (writer VARCHAR, batch INT, n BIGINT)")
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    assert [w.stdout.readline().strip() for w in writers] == ["ready", "ready"]
+    for writer in writers:
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err[-2000:]
+    counts = con.execute("SELECT writer, count(*) FROM scratch.deliveries GROUP BY ALL ORDER BY 1")
+    assert counts.fetchall() == [("a", 10_000), ("b", 10_000)]
+    con.execute("DROP TABLE scratch.deliveries")
+    con.close()
