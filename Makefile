@@ -16,7 +16,9 @@ DOCS_PORT ?= 8080
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
-export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+# LT_DAGSTER_INSTANCE=production selects the PostgreSQL instance (deploy/production/dagster.yaml).
+LT_DAGSTER_INSTANCE ?= local
+export DAGSTER_HOME ?= $(CURDIR)/$(if $(filter production,$(LT_DAGSTER_INSTANCE)),deploy/production,dagster_home)
 # dagster-dbt finds dbt on PATH (e.g. `dagster dev` re-parses the project on load).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 

@@ -14,9 +14,10 @@ import shutil
 import sys
 import time
 
+from .instance import default_dagster_home
 from .settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, REPO_ROOT, SAMPLE_DATA_DIR, Settings
 
-os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
+os.environ.setdefault("DAGSTER_HOME", str(default_dagster_home()))
 for _variable, _value in (
     ("DO_NOT_TRACK", "1"),
     ("GX_ANALYTICS_ENABLED", "false"),

@@ -11,7 +11,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb_extension_ducklake
 import duckdb_extension_excel
+import duckdb_extension_postgres_scanner
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -26,6 +28,18 @@ EXCEL_EXTENSION = (
     / "extensions"
     / "v1.5.5"
     / "excel.duckdb_extension"
+)
+DUCKLAKE_EXTENSION = (
+    Path(duckdb_extension_ducklake.__file__).parent
+    / "extensions"
+    / "v1.5.5"
+    / "ducklake.duckdb_extension"
+)
+POSTGRES_EXTENSION = (
+    Path(duckdb_extension_postgres_scanner.__file__).parent
+    / "extensions"
+    / "v1.5.5"
+    / "postgres_scanner.duckdb_extension"
 )
 
 

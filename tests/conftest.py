@@ -79,3 +79,19 @@ def drop_sample_files(
     folder = landing_dir / organisation
     folder.mkdir(parents=True, exist_ok=True)
     return [Path(shutil.copyfile(p, folder / p.name)) for p in sources]
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session (tests/postgres_server.py). Without the
+    binaries the tests that need it are skipped, unless LT_REQUIRE_POSTGRES=1 (CI), which fails."""
+    from tests.postgres_server import find_bin_dir, postgres_server
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        message = "PostgreSQL binaries not found (apt-get install postgresql, or LT_PG_BIN_DIR)"
+        if os.environ.get("LT_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    with postgres_server(bin_dir) as server:
+        yield server

@@ -34,6 +34,7 @@ from sources.literature.run import harvest_literature
 from sources.literature.state import StateFile
 from sources.openalex import openalex_settings
 
+from ..operations.retries import SOURCE_RETRY_POLICY
 from .resources import LiteratureStoreResource
 
 HARVEST_OP = "harvest_literature_pages"
@@ -157,6 +158,7 @@ def harvest_sources(
     ],
     can_subset=True,
     pool=HARVEST_POOL,
+    retry_policy=SOURCE_RETRY_POLICY,
 )
 def harvest_literature_pages(
     context: dg.AssetExecutionContext,

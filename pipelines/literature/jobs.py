@@ -1,9 +1,8 @@
 """Jobs and schedule of the literature source."""
 
-import os
-
 import dagster as dg
 
+from ..operations.live_sources import schedule_status
 from .assets import raw_literature
 from .harvest import HARVEST_OP, harvest_cron, harvest_literature_pages
 
@@ -22,17 +21,14 @@ harvest_literature_job = dg.define_asset_job(
 
 
 def harvest_schedule() -> dg.ScheduleDefinition:
-    """Daily (LT_LITERATURE_HARVEST_CRON, default 05:00 UTC); on unless
-    LT_LITERATURE_HARVEST_SCHEDULE=off."""
-    on = (os.environ.get("LT_LITERATURE_HARVEST_SCHEDULE") or "on").strip().lower() != "off"
+    """Daily (LT_LITERATURE_HARVEST_CRON, default 05:00 UTC); stopped unless
+    LT_LIVE_SOURCES=on (it calls OpenAlex and ERIC)."""
     return dg.ScheduleDefinition(
         name="literature_daily_harvest",
         job=harvest_literature_job,
         cron_schedule=harvest_cron(),
         execution_timezone="UTC",
-        default_status=(
-            dg.DefaultScheduleStatus.RUNNING if on else dg.DefaultScheduleStatus.STOPPED
-        ),
+        default_status=schedule_status(),
         description="Incremental literature harvest: each query fetches only what changed "
         "since its last complete run, or resumes where a stopped run left off.",
     )

@@ -12,6 +12,7 @@ from sources.sector_plans import load_catalogue_export, scrape_and_load_catalogu
 from sources.sector_plans.plans import FAILED_AUDIT, PlanAudit, list_plans, load_plan
 from sources.sector_plans.raw_schema import QUARANTINE_TABLE, ensure_raw_schema
 
+from ..operations.retries import SOURCE_RETRY_POLICY
 from ..warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 from .partitions import sector_plans
 from .resources import PlanipolisResource
@@ -47,6 +48,7 @@ planipolis_catalogue = dg.AssetSpec(
     group_name=GROUP,
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
+    retry_policy=SOURCE_RETRY_POLICY,
 )
 def raw_sector_plan_documents(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, planipolis: PlanipolisResource
@@ -145,6 +147,7 @@ _PLAN_SPEC = {"group_name": GROUP, "partitions_def": sector_plans, "kinds": {"du
     ],
     pool=WAREHOUSE_POOL,
     can_subset=False,
+    retry_policy=SOURCE_RETRY_POLICY,
 )
 def raw_sector_plan(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, planipolis: PlanipolisResource

@@ -6,7 +6,7 @@ import dagster as dg
 
 from .assets import planipolis_catalogue, raw_sector_plan, raw_sector_plan_documents
 from .jobs import load_sector_plan, load_sector_plan_catalogue
-from .schedule import sector_plans_daily
+from .schedule import build_daily_schedule
 from .sensor import build_catalogue_sensor
 
 
@@ -15,5 +15,5 @@ def build_defs(sensor_interval_seconds: int) -> dg.Definitions:
         assets=[planipolis_catalogue, raw_sector_plan_documents, raw_sector_plan],
         jobs=[load_sector_plan_catalogue, load_sector_plan],
         sensors=[build_catalogue_sensor(sensor_interval_seconds)],
-        schedules=[sector_plans_daily],
+        schedules=[build_daily_schedule()],
     )

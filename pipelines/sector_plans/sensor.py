@@ -25,6 +25,7 @@ import dagster as dg
 
 from sources.http_client import HttpError
 
+from ..operations.live_sources import sensor_status
 from .assets import (
     PLAN_KEYS_METADATA,
     PLAN_VERSIONS_METADATA,
@@ -120,7 +121,7 @@ def build_catalogue_sensor(interval_seconds: int) -> dg.SensorDefinition:
         name="sector_plans_catalogue_sensor",
         jobs=[load_sector_plan_catalogue, load_sector_plan],
         minimum_interval_seconds=interval_seconds,
-        default_status=dg.DefaultSensorStatus.RUNNING,
+        default_status=sensor_status(),  # LT_LIVE_SOURCES
         description="Polls the Planipolis catalogue with a conditional request (ETag / "
         "Last-Modified): requests a catalogue load when it changed, and one partition and run "
         "per new plan of the focus countries.",

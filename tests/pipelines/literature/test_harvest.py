@@ -187,16 +187,16 @@ def test_harvest_has_its_own_pool_and_the_load_is_in_the_warehouse_pool():
         assert set(HARVEST_KEYS.values()) <= set(raw_literature.asset_deps[key])
 
 
-def test_daily_schedule_runs_the_harvest_job_and_can_start_stopped(monkeypatch):
+def test_daily_schedule_runs_the_harvest_job_stopped_unless_live_sources_on(monkeypatch):
     from pipelines.literature.jobs import harvest_schedule
 
     monkeypatch.delenv("LT_LITERATURE_HARVEST_CRON", raising=False)
-    monkeypatch.delenv("LT_LITERATURE_HARVEST_SCHEDULE", raising=False)
+    monkeypatch.delenv("LT_LIVE_SOURCES", raising=False)
     schedule = harvest_schedule()
     assert (schedule.job_name, schedule.cron_schedule) == ("harvest_literature", "0 5 * * *")
-    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
-    monkeypatch.setenv("LT_LITERATURE_HARVEST_SCHEDULE", "off")
+    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    monkeypatch.setenv("LT_LIVE_SOURCES", "on")
     monkeypatch.setenv("LT_LITERATURE_HARVEST_CRON", "30 2 * * *")
     schedule = harvest_schedule()
-    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     assert schedule.cron_schedule == "30 2 * * *"
