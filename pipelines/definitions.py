@@ -16,6 +16,7 @@ from .settings import Settings
 def build_definitions(settings: Settings) -> dg.Definitions:
     from .literature.definitions import build_defs as literature_defs
     from .programme_records.definitions import build_defs as programme_records_defs
+    from .reports.definitions import build_defs as reports_defs
     from .sector_plans.definitions import build_defs as sector_plans_defs
     from .warehouse.definitions import build_defs as warehouse_defs
 
@@ -24,6 +25,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         literature_defs(),
         sector_plans_defs(settings.plans_sensor_interval_seconds),
         warehouse_defs(settings.automation_interval_seconds),
+        reports_defs(),
         dg.Definitions(
             resources=build_resources(settings),
             # Steps of a run share one process: DuckDB work is serialised by the pool anyway,

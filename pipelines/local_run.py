@@ -90,6 +90,7 @@ class PipelineOutcome:
     released_runs: list[str] = field(default_factory=list)
     build: dg.ExecuteInProcessResult | None = None
     build_plan: BuildPlan | None = None
+    reports: dg.ExecuteInProcessResult | None = None
     log_file: Path | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -118,7 +119,8 @@ class PipelineOutcome:
 
     @property
     def success(self) -> bool:
-        return not self.needs_attention and self.build_ok
+        reports_ok = self.reports is None or self.reports.success
+        return not self.needs_attention and self.build_ok and reports_ok
 
 
 def _cursor_path(defs: dg.Definitions) -> Path:
@@ -184,6 +186,30 @@ def build(
         tags=_local_tags(),
         raise_on_error=False,
         asset_selection=asset_keys or None,
+    )
+
+
+def reports_due(defs: dg.Definitions, outcome: PipelineOutcome) -> bool:
+    """After a build that published, or when a published copy has no reports yet."""
+    if outcome.build is not None:
+        done = {e.asset_key for e in outcome.build.get_asset_materialization_events()}
+        return PUBLISHED_KEY in done
+    reports = defs.resources["reports"]
+    return (
+        Path(reports.published_path).exists()
+        and not (Path(reports.reports_dir) / "index.html").exists()
+    )
+
+
+def make_reports(
+    defs: dg.Definitions, instance: dg.DagsterInstance, log_level: str = "INFO"
+) -> dg.ExecuteInProcessResult:
+    """Run make_reports: the exports and pictures from the published copy."""
+    return defs.resolve_job_def("make_reports").execute_in_process(
+        run_config=_run_config(log_level),
+        instance=instance,
+        tags=_local_tags(),
+        raise_on_error=False,
     )
 
 
@@ -293,6 +319,12 @@ def run_pipeline(
             outcome.build = build(defs, instance, log_level, plan.asset_keys or None)
             run_ids.append(outcome.build.run_id)
             step.detail = "ok" if outcome.build_ok else "FAILED"
+    if reports_due(defs, outcome):
+        with display.step("reports (exports, pictures)") as step:
+            outcome.reports = make_reports(defs, instance, log_level)
+            run_ids.append(outcome.reports.run_id)
+            index = Path(defs.resources["reports"].reports_dir) / "index.html"
+            step.detail = str(index) if outcome.reports.success else "FAILED"
     log_dir = Path(defs.resources["warehouse"].log_path)
     outcome.log_file = log_dir / f"run_{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
     write_run_log(instance, run_ids, outcome.log_file)

@@ -61,6 +61,7 @@ class Settings:
     plans_catalogue_export: Path | None
     plans_all_countries: bool
     plans_sensor_interval_seconds: int
+    reports_dir: Path = REPO_ROOT / "warehouse" / "reports"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -99,4 +100,5 @@ class Settings:
             plans_sensor_interval_seconds=int(
                 os.environ.get("LT_PLANS_SENSOR_INTERVAL_SECONDS", "3600")
             ),
+            reports_dir=_path("LT_REPORTS_DIR", "warehouse/reports"),
         )

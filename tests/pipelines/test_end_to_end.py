@@ -7,6 +7,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 
 import dagster as dg
 import duckdb
@@ -246,6 +248,52 @@ def test_a_new_file_rebuilds_only_what_depends_on_it(env, first_run):
     assert dg.AssetKey(["marts", "dim_publication"]) not in rebuilt
     assert published_count(settings, "GBR-NEW-0001") == 1
     assert run_pipeline(defs, instance).build_plan.kind == "none"
+
+
+def test_a_bi_client_reads_the_published_copy_while_a_run_writes_and_publishes(
+    env, first_run, tmp_path
+):
+    """A BI tool (SQLAlchemy + duckdb-engine, inspect and a pandas read, in its own process)
+    reads the published copy over and over while a run ingests a file, builds and publishes:
+    every read succeeds and new connections see the publish; a connection held open (another
+    process) keeps its snapshot until it reconnects."""
+    settings, defs, instance, _ = env
+    published = settings.publish_dir / "learning_teams.duckdb"
+    stop = tmp_path / "stop"
+    clients = {
+        mode: subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.pipelines.warehouse.bi_client",
+                mode,
+                published,
+                stop,
+                tmp_path / f"{mode}.json",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for mode in ("poll", "hold")
+    }
+    try:
+        for client in clients.values():
+            assert client.stdout.readline().strip() == "ready"
+        drop_one_record(settings, "bi-partner", "GBR-BI-0001")
+        outcome = run_pipeline(defs, instance)
+    finally:
+        stop.touch()
+        for client in clients.values():
+            client.wait(timeout=120)
+    assert outcome.success, outcome
+    assert PUBLISHED in {e.asset_key for e in outcome.build.get_asset_materialization_events()}
+    reads = json.loads((tmp_path / "poll.json").read_text())["reads"]
+    held = json.loads((tmp_path / "hold.json").read_text())
+    assert not [r["error"] for r in reads if not r["ok"]]
+    before = held["before"]
+    assert len(reads) >= 3 and reads[0]["programmes"] == before
+    assert reads[-1]["programmes"] == before + 1  # a new connection sees the publish
+    assert held["after"] == before  # a held-open one does not, until it reconnects
 
 
 def test_one_new_file_is_ingested_and_published_in_one_run(env, first_run):
