@@ -7,6 +7,7 @@ from .programme_records.resources import LandingResource
 from .sector_plans.resources import PlanipolisResource
 from .settings import DBT_EXECUTABLE, Settings
 from .warehouse.resource import WarehouseResource
+from .worldbank.resources import worldbank_resource_from_env
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
@@ -28,6 +29,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         ),
         "literature_store": LiteratureStoreResource(raw_dir=str(settings.literature_raw_dir)),
         "planipolis": planipolis_resource(settings),
+        "worldbank": worldbank_resource_from_env(),
         "dbt": WarehouseDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     }
 
