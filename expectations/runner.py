@@ -65,10 +65,13 @@ def _generated_suites() -> dict[str, Any]:
 
 def _audit_only_suites() -> dict[str, Any]:
     """Generated suites run only inline by an ingest step on the rows it is about to publish,
-    not on the published copy (so not in `list_suites()`): the sector-plan pages audit."""
+    not on the published copy (so not in `list_suites()`): the sector-plan pages and World Bank
+    values audits."""
     from .sector_plans_suite import SUITE_NAME, raw_sector_plan_pages_suite
+    from .worldbank_suite import SUITE_NAME as WORLDBANK_SUITE
+    from .worldbank_suite import raw_worldbank_values_suite
 
-    return {SUITE_NAME: raw_sector_plan_pages_suite}
+    return {SUITE_NAME: raw_sector_plan_pages_suite, WORLDBANK_SUITE: raw_worldbank_values_suite}
 
 
 def list_suites() -> list[str]:

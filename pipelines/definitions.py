@@ -19,11 +19,13 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     from .reports.definitions import build_defs as reports_defs
     from .sector_plans.definitions import build_defs as sector_plans_defs
     from .warehouse.definitions import build_defs as warehouse_defs
+    from .worldbank.definitions import build_defs as worldbank_defs
 
     return dg.Definitions.merge(
         programme_records_defs(settings.sensor_interval_seconds),
         literature_defs(),
         sector_plans_defs(settings.plans_sensor_interval_seconds),
+        worldbank_defs(),
         warehouse_defs(settings.automation_interval_seconds),
         reports_defs(),
         dg.Definitions(

@@ -8,6 +8,7 @@ from .reports.resources import ReportsResource
 from .sector_plans.resources import PlanipolisResource
 from .settings import DBT_EXECUTABLE, WAREHOUSE_FILE_NAME, Settings
 from .warehouse.resource import WarehouseResource
+from .worldbank.resources import worldbank_resource_from_env
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
@@ -33,6 +34,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             reports_dir=str(settings.reports_dir),
         ),
         "planipolis": planipolis_resource(settings),
+        "worldbank": worldbank_resource_from_env(),
         "dbt": WarehouseDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     }
 
