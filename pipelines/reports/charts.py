@@ -47,7 +47,9 @@ def save(figure: Figure, base: Path) -> Picture:
     return Picture(*paths)
 
 
-def evidence_heatmap(evidence: pd.DataFrame, concepts: pd.DataFrame) -> Figure:
+def evidence_heatmap(
+    evidence: pd.DataFrame, concepts: pd.DataFrame, max_countries: int = 40
+) -> Figure:
     """Countries (rows) × codebook concepts (columns, grouped by type): the colour says how many
     kinds of evidence speak of the concept there, the letters which (P plan, L literature,
     R programme record).
@@ -58,7 +60,17 @@ def evidence_heatmap(evidence: pd.DataFrame, concepts: pd.DataFrame) -> Figure:
         order=concepts.concept_type.map(CONCEPT_TYPE_ORDER.index)
     ).sort_values("order", kind="stable")
     columns = list(zip(concepts.concept_type, concepts.concept_code, strict=True))
-    countries = sorted(evidence.country_name.unique()) if len(evidence) else []
+    if evidence.empty:
+        figure = Figure(figsize=(8, 1.5))
+        figure.text(0.5, 0.5, "Evidence map: no evidence yet", ha="center", va="center")
+        return figure
+    ranked = evidence.groupby("country_name").size().sort_values(ascending=False, kind="stable")
+    countries = sorted(ranked.index[:max_countries])
+    shown = (
+        ""
+        if len(ranked) <= max_countries
+        else f" ({max_countries} of {len(ranked)} countries, most evidence)"
+    )
     letters = {
         (row.country_name, row.concept_type, row.concept_code): row.kinds
         for row in evidence.groupby(["country_name", "concept_type", "concept_code"])
@@ -86,7 +98,7 @@ def evidence_heatmap(evidence: pd.DataFrame, concepts: pd.DataFrame) -> Figure:
                     text,
                     ha="center",
                     va="center",
-                    fontsize=6.5,
+                    fontsize=7.5,
                     color="white" if len(text) >= 2 else "#08306b",
                 )
     ax.set_yticks(range(len(countries)), countries, fontsize=9)
@@ -127,26 +139,22 @@ def evidence_heatmap(evidence: pd.DataFrame, concepts: pd.DataFrame) -> Figure:
         )
         for n in range(4)
     ]
-    ax.legend(
+    figure.legend(
         handles=handles,
-        title="Kinds of evidence (P plan, L literature, R programme record)",
-        loc="upper left",
-        bbox_to_anchor=(0, -0.02),
+        title="Kinds of evidence (P sector plan, L literature, R programme record)",
+        loc="outside lower left",
         ncols=4,
         fontsize=8,
-        title_fontsize=8,
+        title_fontsize=9,
         frameon=False,
-        borderaxespad=0,
     )
     ax.set_title(
         "Evidence map: which learning-team concepts each country's plans, literature "
-        "and programmes speak of",
+        "and programmes speak of" + shown,
         fontsize=12,
         loc="left",
         pad=22,
     )
-    if not countries:
-        ax.text(len(columns) / 2, 0, "no evidence yet", ha="center", va="center", fontsize=12)
     return figure
 
 
@@ -207,10 +215,13 @@ def indicator_trends(
         ):
             if rows[column].notna().any():
                 (lines[label],) = ax.plot(rows.year, rows[column], label=label, **style)
-        ax.set_ylim(bottom=0)
+        if indicator.unit == "percent":
+            ax.set_ylim(0, 100)
+        else:
+            ax.set_ylim(bottom=0)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.yaxis.set_major_formatter(
-            FuncFormatter(lambda v, _pos, u=indicator.unit: number_text(v, u))
+            FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v == int(v) else f"{v:,.1f}")
         )
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
@@ -235,12 +246,12 @@ def profile_page(
     evidence: mart_evidence_map rows of the country."""
     figure = Figure(figsize=(11.7, 8.3))
     grid = figure.add_gridspec(
-        2, 2, left=0.04, right=0.97, top=0.86, bottom=0.07, wspace=0.28, hspace=0.38
+        2, 2, left=0.04, right=0.97, top=0.82, bottom=0.07, wspace=0.3, hspace=0.38
     )
-    figure.text(0.04, 0.95, profile.country_name, fontsize=20, fontweight="bold", va="top")
+    figure.text(0.04, 0.97, profile.country_name, fontsize=20, fontweight="bold", va="top")
     figure.text(
         0.04,
-        0.895,
+        0.915,
         f"{profile.region or '–'}  ·  {profile.income_group or '–'}",
         fontsize=11,
         color="#555555",
@@ -273,7 +284,8 @@ def profile_page(
     lines = [f"{len(plans)} plan(s) listed, {len(loaded)} loaded"]
     for plan in plans.sort_values("period_start_year", ascending=False).head(4).itertuples():
         period = plan.period_label or ""
-        lines += textwrap.wrap(f"• {plan.title} {period} ({plan.load_status})", 70)
+        title = plan.title if period in plan.title else f"{plan.title} {period}"
+        lines += textwrap.wrap(f"• {title} ({plan.load_status.replace('_', ' ')})", 70)
     themes = evidence[evidence.evidence_kind == "plan"].concept_label.sort_values().tolist()
     lines.append("")
     lines.append(f"Themes the plans mention ({len(themes)}):")
@@ -290,12 +302,16 @@ def profile_page(
     )
     y = np.arange(len(CONCEPT_TYPE_ORDER))
     for k, (kind, colour) in enumerate(zip(kinds, ("#08519c", "#e6550d", "#31a354"), strict=True)):
-        bars_ax.barh(y + (k - 1) * 0.26, counts[kind], height=0.26, color=colour, label=kind)
+        bars = bars_ax.barh(y + (k - 1) * 0.26, counts[kind], height=0.26, color=colour, label=kind)
+        bars_ax.bar_label(bars, [str(v) if v else "" for v in counts[kind]], padding=2, fontsize=8)
     bars_ax.set_yticks(y, [CONCEPT_TYPE_LABELS[t] for t in CONCEPT_TYPE_ORDER], fontsize=9)
     bars_ax.invert_yaxis()
     bars_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    bars_ax.set_xlim(0, max(int(counts.to_numpy().max()), 1) * 1.15)
     bars_ax.set_xlabel("concepts with evidence", fontsize=9)
-    bars_ax.legend(fontsize=8, frameon=False, loc="lower right")
+    bars_ax.legend(
+        fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncols=3
+    )
     bars_ax.set_title("Concepts spoken of, by kind of evidence", fontsize=11, loc="left")
     bars_ax.grid(axis="x", alpha=0.3)
 
@@ -306,7 +322,9 @@ def profile_page(
         int(profile.school_community_programmes),
         int(profile.cross_sector_programmes),
     ]
-    prog_ax.barh(labels, values, color="#756bb1")
+    prog_ax.bar_label(
+        prog_ax.barh(labels, values, color="#756bb1", height=0.5), padding=3, fontsize=9
+    )
     prog_ax.invert_yaxis()
     prog_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     prog_ax.set_xlim(0, max(values + [1]) * 1.15)
