@@ -100,5 +100,5 @@ class Settings:
             plans_sensor_interval_seconds=int(
                 os.environ.get("LT_PLANS_SENSOR_INTERVAL_SECONDS", "3600")
             ),
-            reports_dir=_path("LT_REPORTS_DIR", "warehouse/reports"),
+            reports_dir=_path("LT_REPORTS_DIR", str(warehouse_path.parent / "reports")),
         )

@@ -198,6 +198,30 @@ def test_published_copy_and_parquet_exports(env, first_run):
     assert rows == query(settings, "SELECT count(*) FROM marts.fct_country_summary")[0][0]
 
 
+def test_reports_are_made_from_the_published_copy(env, first_run):
+    """After the publish: the pictures per focus country, the evidence map, the exports and the
+    offline index; each picture asset shows its pictures in the UI (an embedded PNG)."""
+    settings, _, _, _ = env
+    assert first_run.reports is not None and first_run.reports.success
+    folder = settings.reports_dir
+    focus = ["GBR", "GHA", "KEN", "NPL"]
+    expected = ["index.html", "evidence_map.png", "evidence_map.svg"] + [
+        f"{kind}_{code}.{ext}"
+        for kind in ("indicator_trends", "country_profile")
+        for code in focus
+        for ext in ("png", "svg")
+    ]
+    assert all((folder / name).stat().st_size > 0 for name in expected)
+    exports = {p.name for p in (folder / "exports").iterdir()}
+    assert {"country_profiles.csv", "country_profiles.xlsx", "country_profile_GHA.xlsx"} <= exports
+    events = {
+        e.asset_key: e.step_materialization_data.materialization.metadata
+        for e in first_run.reports.get_asset_materialization_events()
+    }
+    heatmap = events[dg.AssetKey(["reports", "evidence_map_heatmap"])]
+    assert heatmap["evidence map"].value.startswith("![preview](data:image/png;base64,")
+
+
 def test_running_again_changes_nothing(env, first_run):
     settings, defs, instance, _ = env
     tables = [
