@@ -20,7 +20,7 @@ make_reports = dg.define_asset_job(
 )
 def reports_after_publish(context: dg.SensorEvaluationContext, asset_event: dg.EventLogEntry):
     """Each publish makes the reports again from the new published copy."""
-    yield dg.RunRequest(run_key=str(asset_event.storage_id))
+    yield dg.RunRequest(run_key=f"{asset_event.run_id}@{asset_event.timestamp}")
 
 
 def build_defs() -> dg.Definitions:
