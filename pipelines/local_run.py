@@ -17,6 +17,7 @@ from .run_failures import failure_message
 from .sector_plans.local import run_sector_plans
 from .sensor_ticks import sensor_context
 from .warehouse.build_inputs import BuildPlan, plan_build
+from .worldbank.local import run_worldbank
 
 LANDING_SENSOR = "programme_records_landing_sensor"
 LAUNCHED_BY_TAG = "learning_teams/launched_by"
@@ -270,8 +271,8 @@ def run_pipeline(
     display: Display | None = None,
 ) -> PipelineOutcome:
     """Sensor tick -> one ingest run per new (or retried) file -> landing journal -> literature
-    pages -> the warehouse build the inputs call for (none, partial or full: candidate build,
-    checks, promote and publish only if all passed)."""
+    pages -> sector plans -> World Bank indicators -> the warehouse build the inputs call for
+    (none, partial or full: candidate build, checks, promote and publish only if all passed)."""
     display = display or Display(io.StringIO())
     outcome = PipelineOutcome(released_runs=release_orphaned_runs(instance))
     run_ids: list[str] = []
@@ -308,6 +309,12 @@ def run_pipeline(
         plans = run_sector_plans(defs, instance, log_level, tags=_local_tags(), outcome=outcome)
         failed = [key for key, result in plans.items() if not result["ok"]]
         step.detail = f"{len(plans)} run(s)" + (
+            f", NEEDS ATTENTION: {', '.join(failed)}" if failed else ""
+        )
+    with display.step("World Bank indicators (demo API + bulk CSV)") as step:
+        indicators = run_worldbank(defs, instance, log_level, tags=_local_tags(), outcome=outcome)
+        failed = [key for key, result in indicators.items() if not result["ok"]]
+        step.detail = f"{len(indicators)} run(s)" + (
             f", NEEDS ATTENTION: {', '.join(failed)}" if failed else ""
         )
     outcome.build_plan = plan = plan_next_build(defs)

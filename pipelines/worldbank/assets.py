@@ -155,14 +155,15 @@ def raw_worldbank_indicator(
         }
     context.instance.add_run_tags(context.run_id, {OUTCOME_TAG: load.status})
     context.log.info(load.summary())
-    if load.audit is not None:
-        yield dg.AssetCheckResult(
-            asset_key=API_VALUES,
-            check_name=AUDIT_CHECK,
-            passed=load.audit.passed,
-            description=load.audit.description,
-            metadata=load.audit.metadata,
-        )
+    # Every run reports the check: a run that published nothing (unchanged, or refused by the
+    # API) had nothing to audit, and says so.
+    yield dg.AssetCheckResult(
+        asset_key=API_VALUES,
+        check_name=AUDIT_CHECK,
+        passed=load.audit.passed if load.audit else True,
+        description=load.audit.description if load.audit else f"nothing to audit ({load.status})",
+        metadata={**(load.audit.metadata if load.audit else {}), "audited": bool(load.audit)},
+    )
     common = {
         "indicator": code,
         "status": load.status,
@@ -242,14 +243,14 @@ def raw_worldbank_bulk_csv(
         }
     audited = [load for load in loads if load.audit is not None]
     failed_audit = [load for load in loads if load.status == BULK_FAILED_AUDIT]
-    if audited:
-        yield dg.AssetCheckResult(
-            asset_key=BULK_VALUES,
-            check_name=AUDIT_CHECK,
-            passed=not failed_audit,
-            description="; ".join(load.summary() for load in failed_audit) or None,
-            metadata={"files": [load.path.name for load in audited]},
-        )
+    yield dg.AssetCheckResult(
+        asset_key=BULK_VALUES,
+        check_name=AUDIT_CHECK,
+        passed=not failed_audit,
+        description="; ".join(load.summary() for load in failed_audit)
+        or ("" if audited else "no new file: nothing to audit"),
+        metadata={"files": [load.path.name for load in audited], "audited": bool(audited)},
+    )
     summary = dg.MetadataValue.md(
         "\n".join(f"- {load.summary()}" for load in loads)
         + "".join(f"\n- FAILED: {failure}" for failure in failures)

@@ -32,6 +32,8 @@ class Indicator:
     name: str
     unit: str
     short_label: str
+    column_name: str = ""
+    """The indicator's latest-value column on dim_country."""
 
 
 def load_indicators(path: Path | str = INDICATORS_FILE) -> list[Indicator]:
@@ -48,7 +50,13 @@ def load_indicators(path: Path | str = INDICATORS_FILE) -> list[Indicator]:
                 f" (got code {code!r}, unit {unit!r})"
             )
         indicators.append(
-            Indicator(code, row["indicator_name"].strip(), unit, row["short_label"].strip())
+            Indicator(
+                code,
+                row["indicator_name"].strip(),
+                unit,
+                row["short_label"].strip(),
+                (row.get("column_name") or "").strip(),
+            )
         )
     return indicators
 

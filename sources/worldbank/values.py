@@ -86,16 +86,25 @@ def validate_staged(
         f"CASE WHEN {condition} THEN struct_pack(code := '{code}', msg := {message}) END"
         for code, (condition, message) in RECORD_RULES.items()
     )
+    # `raw` (the widest column) stays in wb_staged; duplicates are found by a hash aggregate
+    # on the keys seen more than once, cheaper than a window over every record.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE wb_checked AS
         WITH economies AS (SELECT economy_code FROM {ECONOMIES_TABLE}),
+        present AS (SELECT rowid AS rid, * EXCLUDE (raw) FROM wb_staged WHERE NOT value_is_null),
+        repeated AS (
+            SELECT indicator_code, economy_code, year_raw, min(record_no) AS first_no
+            FROM present GROUP BY ALL HAVING count(*) > 1
+        ),
         checked AS (
-            SELECT s.*, list_filter([{checks}], x -> x IS NOT NULL) AS problems
-            FROM wb_staged AS s WHERE NOT s.value_is_null
+            SELECT s.*, list_filter([{checks}], x -> x IS NOT NULL) AS problems,
+                   r.first_no IS NOT NULL AND s.record_no <> r.first_no AS repeated
+            FROM present AS s
+            LEFT JOIN repeated AS r
+                ON r.indicator_code = s.indicator_code AND r.economy_code = s.economy_code
+                AND r.year_raw = s.year_raw
         )
-        SELECT *, row_number() OVER (
-            PARTITION BY indicator_code, economy_code, year_raw ORDER BY record_no
-        ) > 1 AND len(problems) = 0 AS is_duplicate
+        SELECT * EXCLUDE (repeated), repeated AND len(problems) = 0 AS is_duplicate
         FROM checked""",
         params,
     )
@@ -114,16 +123,17 @@ def validate_staged(
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE wb_rejected AS
-        SELECT source_url, indicator_code, economy_code, year_raw, value_raw, raw,
-               CASE WHEN is_duplicate THEN ['duplicate']
-                    ELSE list_transform(problems, p -> p.code) END AS reason_codes,
-               source_url || ': ' || record_ref || ' (' || coalesce(indicator_code, '?')
-               || ', ' || coalesce(economy_code, '?') || ', ' || coalesce(year_raw, '?')
-               || '): ' || CASE WHEN is_duplicate
+        SELECT c.source_url, c.indicator_code, c.economy_code, c.year_raw, c.value_raw, s.raw,
+               CASE WHEN c.is_duplicate THEN ['duplicate']
+                    ELSE list_transform(c.problems, p -> p.code) END AS reason_codes,
+               c.source_url || ': ' || c.record_ref || ' (' || coalesce(c.indicator_code, '?')
+               || ', ' || coalesce(c.economy_code, '?') || ', ' || coalesce(c.year_raw, '?')
+               || '): ' || CASE WHEN c.is_duplicate
                    THEN 'the same indicator, economy and year again in this load (first kept)'
-                   ELSE array_to_string(list_transform(problems, p -> p.msg), '; ') END
+                   ELSE array_to_string(list_transform(c.problems, p -> p.msg), '; ') END
                AS reason
-        FROM wb_checked WHERE len(problems) > 0 OR is_duplicate"""
+        FROM wb_checked AS c JOIN wb_staged AS s ON s.rowid = c.rid
+        WHERE len(c.problems) > 0 OR c.is_duplicate"""
     )
     read, without = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE value_is_null) FROM wb_staged"
