@@ -26,6 +26,7 @@ CONCEPT_TYPE_LABELS = {
     "partnership_component": "Partnership components",
 }
 PNG_DPI = 150
+MIN_MEDIAN_COUNTRIES = 3  # trend charts draw a median only over at least this many countries
 
 
 @dataclass(frozen=True)
@@ -204,17 +205,21 @@ def indicator_trends(
             ),
             (
                 "region_median",
-                "median, same region",
+                f"median, same region (≥{MIN_MEDIAN_COUNTRIES} countries)",
                 {"color": "#e6550d", "linestyle": "--", "linewidth": 1.4},
             ),
             (
                 "income_group_median",
-                "median, same income group",
+                f"median, same income group (≥{MIN_MEDIAN_COUNTRIES} countries)",
                 {"color": "#31a354", "linestyle": ":", "linewidth": 1.6},
             ),
         ):
-            if rows[column].notna().any():
-                (lines[label],) = ax.plot(rows.year, rows[column], label=label, **style)
+            values = rows[column]
+            count_column = column.replace("_median", "_country_count")
+            if count_column in rows:  # a median of one or two countries is no comparison
+                values = values.where(rows[count_column] >= MIN_MEDIAN_COUNTRIES)
+            if values.notna().any():
+                (lines[label],) = ax.plot(rows.year, values, label=label, **style)
         if indicator.unit == "percent":
             ax.set_ylim(0, 100)
         else:
@@ -285,11 +290,11 @@ def profile_page(
     for plan in plans.sort_values("period_start_year", ascending=False).head(4).itertuples():
         period = plan.period_label or ""
         title = plan.title if period in plan.title else f"{plan.title} {period}"
-        lines += textwrap.wrap(f"• {title} ({plan.load_status.replace('_', ' ')})", 70)
+        lines += textwrap.wrap(f"• {title} ({plan.load_status.replace('_', ' ')})", 60)
     themes = evidence[evidence.evidence_kind == "plan"].concept_label.sort_values().tolist()
     lines.append("")
     lines.append(f"Themes the plans mention ({len(themes)}):")
-    lines += textwrap.wrap(", ".join(themes) or "none", 75)
+    lines += textwrap.wrap(", ".join(themes) or "none", 60)
     text_ax.text(0, 1, "\n".join(lines[:18]), va="top", fontsize=9, transform=text_ax.transAxes)
 
     bars_ax = figure.add_subplot(grid[0, 1])

@@ -55,6 +55,8 @@ def trends(country="GHA", start=2010, years=12):
                     "value": base * (1 + 0.03 * i),
                     "region_median": base * 1.1,
                     "income_group_median": base * (0.9 + 0.01 * i),
+                    "region_country_count": 5,
+                    "income_group_country_count": 2 if i < 3 else 4,
                 }
             )
     return pd.DataFrame(rows)
@@ -71,6 +73,9 @@ def test_trends_draw_each_indicator_with_both_medians(out):
     assert [len(ax.lines) for ax in axes] == [3, 3, 0]
     assert "no data" in [t.get_text() for t in axes[2].texts]
     assert all(ax.get_ylim()[0] == 0 for ax in axes[:2])
+    assert axes[1].get_ylim() == (0, 100)  # a percentage
+    income = axes[0].lines[2].get_ydata()  # the years with fewer than 3 countries are gaps
+    assert pd.isna(income[:3]).all() and pd.notna(income[3:]).all()
     picture = charts.save(figure, out / "indicator_trends_GHA")
     assert picture.png.stat().st_size > 10_000 and picture.svg.read_text().startswith("<?xml")
 
