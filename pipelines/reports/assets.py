@@ -47,15 +47,11 @@ def _picture_result(items: list[tuple[str, object, charts.Picture]], started: fl
 
 
 def _concepts(con) -> pd.DataFrame:
+    """Every codebook concept with its label, as the marts list them (the theme matrix has
+    every concept for every focus country), ordered by label within each concept type."""
     return con.sql(
-        "SELECT concept_type, concept_code, concept_label FROM ("
-        " SELECT 'team_kind' AS concept_type, team_kind_code AS concept_code,"
-        "  label AS concept_label, 1 AS o FROM reference.codebook_team_kinds"
-        " UNION ALL SELECT 'collaboration_model', collaboration_model_code, label, 2"
-        "  FROM reference.codebook_collaboration_models"
-        " UNION ALL SELECT 'actor', actor_code, label, 3 FROM reference.codebook_actors"
-        " UNION ALL SELECT 'partnership_component', component_code, label, 4"
-        "  FROM reference.codebook_partnership_components)"
+        "SELECT DISTINCT concept_type, concept_code, concept_label"
+        " FROM marts.mart_country_theme_matrix ORDER BY concept_label"
     ).df()
 
 
