@@ -57,12 +57,14 @@ _lock = threading.Lock()
 
 def _audit_only_suites() -> dict[str, Any]:
     """Suites generated from code and run only inline by an ingest step on the rows it is about
-    to publish, not on the published copy (so not in `list_suites()`): the sector-plan pages
-    audit. (The programme-records delivery audit builds its suites per delivery, from the raw
-    table it publishes to: `expectations/programme_records_audit.py`.)"""
+    to publish, not on the published copy (so not in `list_suites()`): the sector-plan pages and
+    World Bank values audits. (The programme-records delivery audit builds its suites per
+    delivery, from the raw table it publishes to: `expectations/programme_records_audit.py`.)"""
     from .sector_plans_suite import SUITE_NAME, raw_sector_plan_pages_suite
+    from .worldbank_suite import SUITE_NAME as WORLDBANK_SUITE
+    from .worldbank_suite import raw_worldbank_values_suite
 
-    return {SUITE_NAME: raw_sector_plan_pages_suite}
+    return {SUITE_NAME: raw_sector_plan_pages_suite, WORLDBANK_SUITE: raw_worldbank_values_suite}
 
 
 def list_suites() -> list[str]:

@@ -142,6 +142,13 @@ def run_summary(settings: Settings, outcome) -> str:
         )
     published = settings.publish_dir / settings.warehouse_path.name
     lines.append(f"  {published_totals(published)}")
+    if outcome.reports is not None:
+        index = settings.reports_dir / "index.html"
+        lines.append(
+            f"  reports: {_relative(index)} (pictures, CSV/XLSX exports)"
+            if outcome.reports.success
+            else "  reports: FAILED (see the run log); the published copy is fine"
+        )
     lines.append(f"  detail: {_relative(outcome.log_file)}")
     dbt_log = settings.log_dir / "dbt" / f"{outcome.build.run_id}.log" if outcome.build else None
     if dbt_log is not None and dbt_log.exists():

@@ -18,14 +18,18 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     from .operations.freshness import apply_freshness
     from .operations.sensors import build_defs as operations_defs
     from .programme_records.definitions import build_defs as programme_records_defs
+    from .reports.definitions import build_defs as reports_defs
     from .sector_plans.definitions import build_defs as sector_plans_defs
     from .warehouse.definitions import build_defs as warehouse_defs
+    from .worldbank.definitions import build_defs as worldbank_defs
 
     merged = dg.Definitions.merge(
         programme_records_defs(settings.sensor_interval_seconds),
         literature_defs(),
         sector_plans_defs(settings.plans_sensor_interval_seconds),
+        worldbank_defs(),
         warehouse_defs(settings.automation_interval_seconds),
+        reports_defs(),
         operations_defs(),
         dg.Definitions(
             resources=build_resources(settings),

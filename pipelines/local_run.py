@@ -20,6 +20,7 @@ from .run_failures import failure_message
 from .sector_plans.local import run_sector_plans
 from .sensor_ticks import sensor_context
 from .warehouse.build_inputs import BuildPlan, plan_build
+from .worldbank.local import run_worldbank
 
 LANDING_SENSOR = "programme_records_landing_sensor"
 LAUNCHED_BY_TAG = "learning_teams/launched_by"
@@ -107,6 +108,7 @@ class PipelineOutcome:
     released_runs: list[str] = field(default_factory=list)
     build: dg.ExecuteInProcessResult | None = None
     build_plan: BuildPlan | None = None
+    reports: dg.ExecuteInProcessResult | None = None
     log_file: Path | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -135,7 +137,8 @@ class PipelineOutcome:
 
     @property
     def success(self) -> bool:
-        return not self.needs_attention and self.build_ok
+        reports_ok = self.reports is None or self.reports.success
+        return not self.needs_attention and self.build_ok and reports_ok
 
 
 def _cursor_path(defs: dg.Definitions) -> Path:
@@ -204,6 +207,30 @@ def build(
     )
 
 
+def reports_due(defs: dg.Definitions, outcome: PipelineOutcome) -> bool:
+    """After a build that published, or when a published copy has no reports yet."""
+    if outcome.build is not None:
+        done = {e.asset_key for e in outcome.build.get_asset_materialization_events()}
+        return PUBLISHED_KEY in done
+    reports = defs.resources["reports"]
+    return (
+        Path(reports.published_path).exists()
+        and not (Path(reports.reports_dir) / "index.html").exists()
+    )
+
+
+def make_reports(
+    defs: dg.Definitions, instance: dg.DagsterInstance, log_level: str = "INFO"
+) -> dg.ExecuteInProcessResult:
+    """Run make_reports: the exports and pictures from the published copy."""
+    return defs.resolve_job_def("make_reports").execute_in_process(
+        run_config=_run_config(log_level),
+        instance=instance,
+        tags=_local_tags(),
+        raise_on_error=False,
+    )
+
+
 def plan_next_build(defs: dg.Definitions) -> BuildPlan:
     """What the warehouse build has to do now: nothing, the part downstream of the raw tables
     that changed, or everything (see pipelines/warehouse/build_inputs.py)."""
@@ -262,8 +289,8 @@ def run_pipeline(
     display: Display | None = None,
 ) -> PipelineOutcome:
     """Sensor tick -> one ingest run per new (or retried) file -> landing journal -> literature
-    pages -> the warehouse build the inputs call for (none, partial or full: candidate build,
-    checks, promote and publish only if all passed)."""
+    pages -> sector plans -> World Bank indicators -> the warehouse build the inputs call for
+    (none, partial or full: candidate build, checks, promote and publish only if all passed)."""
     display = display or Display(io.StringIO())
     outcome = PipelineOutcome(released_runs=release_orphaned_runs(instance))
     run_ids: list[str] = []
@@ -302,6 +329,12 @@ def run_pipeline(
         step.detail = f"{len(plans)} run(s)" + (
             f", NEEDS ATTENTION: {', '.join(failed)}" if failed else ""
         )
+    with display.step("World Bank indicators (demo API + bulk CSV)") as step:
+        indicators = run_worldbank(defs, instance, log_level, tags=_local_tags(), outcome=outcome)
+        failed = [key for key, result in indicators.items() if not result["ok"]]
+        step.detail = f"{len(indicators)} run(s)" + (
+            f", NEEDS ATTENTION: {', '.join(failed)}" if failed else ""
+        )
     outcome.build_plan = plan = plan_next_build(defs)
     if plan.kind == "none":
         display.event(f"build: {plan.reason}; dbt not run")
@@ -311,6 +344,12 @@ def run_pipeline(
             outcome.build = build(defs, instance, log_level, plan.asset_keys or None)
             run_ids.append(outcome.build.run_id)
             step.detail = "ok" if outcome.build_ok else "FAILED"
+    if reports_due(defs, outcome):
+        with display.step("reports (exports, pictures)") as step:
+            outcome.reports = make_reports(defs, instance, log_level)
+            run_ids.append(outcome.reports.run_id)
+            index = Path(defs.resources["reports"].reports_dir) / "index.html"
+            step.detail = str(index) if outcome.reports.success else "FAILED"
     log_dir = Path(defs.resources["warehouse"].log_path)
     outcome.log_file = log_dir / f"run_{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
     write_run_log(instance, run_ids, outcome.log_file)

@@ -4,9 +4,11 @@ import dagster as dg
 
 from .literature.resources import LiteratureStoreResource
 from .programme_records.resources import LandingResource
+from .reports.resources import ReportsResource
 from .sector_plans.resources import PlanipolisResource
-from .settings import DBT_EXECUTABLE, Settings
+from .settings import DBT_EXECUTABLE, WAREHOUSE_FILE_NAME, Settings
 from .warehouse.resource import WarehouseResource
+from .worldbank.resources import worldbank_resource_from_env
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
@@ -27,7 +29,12 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             settle_seconds=settings.landing_settle_seconds,
         ),
         "literature_store": LiteratureStoreResource(raw_dir=str(settings.literature_raw_dir)),
+        "reports": ReportsResource(
+            published_path=str(settings.publish_dir / WAREHOUSE_FILE_NAME),
+            reports_dir=str(settings.reports_dir),
+        ),
         "planipolis": planipolis_resource(settings),
+        "worldbank": worldbank_resource_from_env(),
         "dbt": WarehouseDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     }
 

@@ -75,6 +75,7 @@ class Settings:
     plans_catalogue_export: Path | None
     plans_all_countries: bool
     plans_sensor_interval_seconds: int
+    reports_dir: Path = REPO_ROOT / "warehouse" / "reports"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -113,4 +114,5 @@ class Settings:
             plans_sensor_interval_seconds=int(
                 os.environ.get("LT_PLANS_SENSOR_INTERVAL_SECONDS", "3600")
             ),
+            reports_dir=_path("LT_REPORTS_DIR", str(warehouse_path.parent / "reports")),
         )

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from sources.programme_records.raw_schema import ensure_raw_schema
+from sources.worldbank.config import load_indicators
 
 LOADED_AT = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 SHA_A = "a" * 64
@@ -351,6 +352,11 @@ def create_sample_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     """Create the validated tables in `con` and insert a few good rows into each."""
     ensure_raw_schema(con)
     con.execute(MARTS_DDL)
+    # dim_country's latest workforce-indicator columns, generated from the seed as in dbt
+    for indicator in load_indicators():
+        column = indicator.column_name
+        con.execute(f"ALTER TABLE marts.dim_country ADD COLUMN {column} DOUBLE")
+        con.execute(f"ALTER TABLE marts.dim_country ADD COLUMN {column}_year INTEGER")
     for table, rows in SAMPLE_ROWS.items():
         frame = pd.DataFrame(rows())  # noqa: F841 - read by DuckDB's replacement scan
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")

@@ -58,10 +58,16 @@ def test_dbt_sources_are_the_python_raw_assets(graph):
         assert key in graph.get_all_asset_keys()
         assert graph.get(key).is_materializable  # produced by a Python raw asset
         # programme records: one partition per delivered file; sector plans: one per plan
-        # (but the catalogue); the others are whole loads
+        # (but the catalogue); World Bank: one per indicator from the API; the others are
+        # whole loads
         partitioned = (
-            source["source_name"] == "programme_records" and source["name"] != "landing_entries"
-        ) or (source["source_name"] == "sector_plans" and source["name"] != "sector_plan_documents")
+            (source["source_name"] == "programme_records" and source["name"] != "landing_entries")
+            or (
+                source["source_name"] == "sector_plans"
+                and source["name"] != "sector_plan_documents"
+            )
+            or source["name"].startswith("worldbank_api_")
+        )
         assert (graph.get(key).partitions_def is not None) == partitioned, key
 
 

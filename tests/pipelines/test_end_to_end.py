@@ -8,6 +8,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 
 import dagster as dg
 import duckdb
@@ -221,6 +223,30 @@ def test_published_copy_and_parquet_exports(first):
     assert rows == query(settings, "SELECT count(*) FROM marts.fct_country_summary")[0][0]
 
 
+def test_reports_are_made_from_the_published_copy(env, first_run):
+    """After the publish: the pictures per focus country, the evidence map, the exports and the
+    offline index; each picture asset shows its pictures in the UI (an embedded PNG)."""
+    settings, _, _, _ = env
+    assert first_run.reports is not None and first_run.reports.success
+    folder = settings.reports_dir
+    focus = ["GBR", "GHA", "KEN", "NPL"]
+    expected = ["index.html", "evidence_map.png", "evidence_map.svg"] + [
+        f"{kind}_{code}.{ext}"
+        for kind in ("indicator_trends", "country_profile")
+        for code in focus
+        for ext in ("png", "svg")
+    ]
+    assert all((folder / name).stat().st_size > 0 for name in expected)
+    exports = {p.name for p in (folder / "exports").iterdir()}
+    assert {"country_profiles.csv", "country_profiles.xlsx", "country_profile_GHA.xlsx"} <= exports
+    events = {
+        e.asset_key: e.step_materialization_data.materialization.metadata
+        for e in first_run.reports.get_asset_materialization_events()
+    }
+    heatmap = events[dg.AssetKey(["reports", "evidence_map_heatmap"])]
+    assert heatmap["evidence map"].value.startswith("![preview](data:image/png;base64,")
+
+
 def test_running_again_changes_nothing(env, first_run):
     """A second `make run` (the demo Planipolis site served again, on another port), a reload
     of a delivery and a full rebuild of the same inputs leave every mart equal, byte for byte
@@ -281,6 +307,52 @@ def test_a_new_file_rebuilds_only_what_depends_on_it(env, first_run):
     assert dg.AssetKey(["marts", "dim_publication"]) not in rebuilt
     assert published_count(settings, "GBR-NEW-0001") == 1
     assert run_pipeline(defs, instance).build_plan.kind == "none"
+
+
+def test_a_bi_client_reads_the_published_copy_while_a_run_writes_and_publishes(
+    env, first_run, tmp_path
+):
+    """A BI tool (SQLAlchemy + duckdb-engine, inspect and a pandas read, in its own process)
+    reads the published copy over and over while a run ingests a file, builds and publishes:
+    every read succeeds and new connections see the publish; a connection held open (another
+    process) keeps its snapshot until it reconnects."""
+    settings, defs, instance, _ = env
+    published = settings.publish_dir / "learning_teams.duckdb"
+    stop = tmp_path / "stop"
+    clients = {
+        mode: subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.pipelines.warehouse.bi_client",
+                mode,
+                published,
+                stop,
+                tmp_path / f"{mode}.json",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for mode in ("poll", "hold")
+    }
+    try:
+        for client in clients.values():
+            assert client.stdout.readline().strip() == "ready"
+        drop_one_record(settings, "bi-partner", "GBR-BI-0001")
+        outcome = run_pipeline(defs, instance)
+    finally:
+        stop.touch()
+        for client in clients.values():
+            client.wait(timeout=120)
+    assert outcome.success, outcome
+    assert PUBLISHED in {e.asset_key for e in outcome.build.get_asset_materialization_events()}
+    reads = json.loads((tmp_path / "poll.json").read_text())["reads"]
+    held = json.loads((tmp_path / "hold.json").read_text())
+    assert not [r["error"] for r in reads if not r["ok"]]
+    before = held["before"]
+    assert len(reads) >= 3 and reads[0]["programmes"] == before
+    assert reads[-1]["programmes"] == before + 1  # a new connection sees the publish
+    assert held["after"] == before  # a held-open one does not, until it reconnects
 
 
 def test_one_new_file_is_ingested_and_published_in_one_run(env, first_run):
