@@ -1,5 +1,6 @@
-"""A temporary warehouse with the literature models built by dbt (shared by the tests/dbt
-modules; the demo build is one session fixture in conftest.py)."""
+"""A temporary warehouse with models built by dbt (shared by the tests/dbt modules; the demo
+literature build is one session fixture in conftest.py). By default the literature models;
+`select` builds others (e.g. the sector-plan catalogue)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ from tests.sources.literature.helpers import REPO_ROOT
 DEMO = REPO_ROOT / "sample_data" / "literature"
 
 
-def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
+LITERATURE_SELECT = (
+    "countries dim_country source:literature+ +fct_publication_theme +mart_literature_coding_sheet"
+)
+
+
+def build(tmp_path: Path, prepare, select: str = LITERATURE_SELECT) -> duckdb.DuckDBPyConnection:
     """Prepare raw tables in a fresh warehouse, run dbt build, return a read-only connection."""
     warehouse = tmp_path / "warehouse" / "learning_teams.duckdb"
     warehouse.parent.mkdir(parents=True)
@@ -35,8 +41,7 @@ def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
         "--log-path",
         str(tmp_path / "logs"),
         "--select",
-        "countries dim_country source:literature+"
-        " +fct_publication_theme +mart_literature_coding_sheet",
+        select,
         "--indirect-selection",
         "cautious",
     ]
