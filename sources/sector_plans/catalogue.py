@@ -75,6 +75,9 @@ class CatalogueLoad:
     rows_loaded: int
     rows_quarantined: int
     quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+    loaded_by_period_source: dict[str, int] = field(default_factory=dict)
+    """Loaded rows by where their period comes from (title, listed_year_to_title_year,
+    listed_year)."""
 
 
 _EMPTY_PERIOD = dict.fromkeys(
@@ -390,10 +393,17 @@ def _normalise_and_load(
             GROUP BY 1 ORDER BY 1"""
         ).fetchall()
     )
+    by_period_source = dict(
+        con.execute(
+            """SELECT period.source, count(*) FROM _sector_plan_catalogue_normalised
+            WHERE len(reasons) = 0 GROUP BY 1 ORDER BY 2 DESC"""
+        ).fetchall()
+    )
     return CatalogueLoad(
         source=source,
         rows_read=counts[0],
         rows_loaded=counts[1],
         rows_quarantined=counts[0] - counts[1],
         quarantined_by_reason=by_reason,
+        loaded_by_period_source=by_period_source,
     )

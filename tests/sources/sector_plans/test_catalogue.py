@@ -54,6 +54,7 @@ def test_every_real_row_loads_with_its_period_or_is_quarantined(con, real_catalo
     # SOURCES.md: 603 of 896 titles contain a range; the parser now reads more of them
     assert by_source["title"] >= 615
     assert set(by_source) <= {"title", "listed_year_to_title_year", "listed_year"}
+    assert result.loaded_by_period_source == by_source
     # every row with no period in its title has the listed year (12 countries lost every plan)
     assert (
         by_source["title"] + by_source["listed_year_to_title_year"] + by_source["listed_year"]
