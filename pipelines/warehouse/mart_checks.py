@@ -66,14 +66,20 @@ def _mart_check(suite: str) -> dg.AssetChecksDefinition:
         # The run's candidate build when it made one (nothing is promoted before this passes).
         path = warehouse.path_for_run(context.op_execution_context.run_id)
         with warehouse.connect(read_only=True, path=path, log=context.log) as con:
-            df = runner.read_table(con, table)
-            source = MART_SOURCES.get(suite)
-            source_empty = bool(source) and df.empty and _is_empty(con, source)
-        if source_empty:
-            return _empty_source(suite, table, source)
-        return _result(suite, df)
+            return evaluate_mart(con, suite)
 
     return _check
+
+
+def evaluate_mart(con, suite: str) -> dg.AssetCheckResult:
+    """The suite on its table: a warning when the table and its source are both empty, else the
+    whole suite, blocking (ERROR severity)."""
+    table = runner.suite_table(suite)
+    df = runner.read_table(con, table)
+    source = MART_SOURCES.get(suite)
+    if source and df.empty and _is_empty(con, source):
+        return _empty_source(suite, table, source)
+    return _result(suite, df)
 
 
 ge_mart_checks = [_mart_check(suite) for suite in MART_SUITES]
