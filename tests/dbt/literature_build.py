@@ -1,6 +1,5 @@
-"""A temporary warehouse with models built by dbt (shared by the tests/dbt modules; the demo
-literature build is one session fixture in conftest.py). By default the literature models;
-`select` builds others (e.g. the sector-plan catalogue)."""
+"""A temporary warehouse with the literature models built by dbt (shared by the tests/dbt
+modules; the demo build is one session fixture in conftest.py)."""
 
 from __future__ import annotations
 
@@ -17,12 +16,7 @@ from tests.sources.literature.helpers import REPO_ROOT
 DEMO = REPO_ROOT / "sample_data" / "literature"
 
 
-LITERATURE_SELECT = (
-    "countries dim_country source:literature+ +fct_publication_theme +mart_literature_coding_sheet"
-)
-
-
-def build(tmp_path: Path, prepare, select: str = LITERATURE_SELECT) -> duckdb.DuckDBPyConnection:
+def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
     """Prepare raw tables in a fresh warehouse, run dbt build, return a read-only connection."""
     warehouse = tmp_path / "warehouse" / "learning_teams.duckdb"
     warehouse.parent.mkdir(parents=True)
@@ -41,7 +35,8 @@ def build(tmp_path: Path, prepare, select: str = LITERATURE_SELECT) -> duckdb.Du
         "--log-path",
         str(tmp_path / "logs"),
         "--select",
-        select,
+        "countries dim_country source:literature+"
+        " +fct_publication_theme +mart_literature_coding_sheet",
         "--indirect-selection",
         "cautious",
     ]

@@ -13,21 +13,19 @@ import pytest
 
 from pipelines.definitions import build_definitions
 from pipelines.local_run import build
+from pipelines.settings import Settings
 from pipelines.warehouse.dbt_assets import warehouse_dbt_assets
 from pipelines.warehouse.publish import published_warehouse
 from pipelines.warehouse.raw_schemas import ensure_raw_schemas
 from sources.literature.loader import load_literature_pages
 from sources.sector_plans.catalogue import load_catalogue_export
-from sources.sector_plans.config import PlanipolisSettings
-from sources.sector_plans.documents import download_and_extract
-from sources.static_server import serve_folder
 from tests.dbt.literature_build import DEMO as LITERATURE_DEMO
-from tests.pipelines.sector_plans.conftest import DEMO_SITE, plan_env
+from tests.pipelines.sector_plans.conftest import plan_env
 from tests.sources.programme_records.helpers import load as load_programme_records
-from tests.sources.sector_plans.conftest import REPO_ROOT
+from tests.sources.sector_plans.conftest import BASE_URL, REPO_ROOT, shared_data_dir
 
 PROGRAMME_SAMPLE = REPO_ROOT / "sample_data" / "programme_records" / "ghana_and_partners.json"
-PLANS_EXPORT = REPO_ROOT / "sample_data" / "sector_plans" / "planipolis_catalogue_export.csv"
+REAL_CATALOGUE = shared_data_dir() / "planipolis" / "cgd_sector_plan_metadata.csv"
 PROGRAMME_WARNINGS = {"not_empty_dim_programme_", "ge_dim_programme"}
 CORE_MARTS = [
     dg.AssetKey(["marts", m])
@@ -47,20 +45,16 @@ def _selection(defs):
     return [k for k in upstream if k in warehouse_dbt_assets.keys] + [published_warehouse.key]
 
 
-def _literature(con, _base_url, _store):
+def _literature(con):
     load_literature_pages(con, LITERATURE_DEMO)
 
 
-def _plans(con, base_url, store):
-    from sources.http_client import HttpConfig, PoliteClient
-
-    load_catalogue_export(con, PLANS_EXPORT, base_url=base_url)
-    client = PoliteClient(config=HttpConfig(min_interval_seconds=0, max_retries=0))
-    settings = PlanipolisSettings(base_url=base_url, not_pdf_retries=0)
-    assert download_and_extract(con, client, store, settings).pages > 0
+def _plans(con):
+    """The genuine 896-row Planipolis list (no documents downloaded: plans not_loaded)."""
+    load_catalogue_export(con, REAL_CATALOGUE, base_url=BASE_URL)
 
 
-def _programme_records(con, _base_url, _store):
+def _programme_records(con):
     assert load_programme_records(con, PROGRAMME_SAMPLE).rows_loaded > 0
 
 
@@ -72,33 +66,36 @@ def builds_dir(tmp_path_factory):
 
 
 def _publish_alone(tmp_path, monkeypatch, load, builds_dir):
-    with serve_folder(DEMO_SITE) as base_url:
-        settings = plan_env(tmp_path, monkeypatch, base_url, all_countries=True)
-        monkeypatch.setenv("LT_BUILDS_DIR", str(builds_dir))
-        settings = type(settings).from_env()
-        settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(settings.warehouse_path))
-        try:
-            ensure_raw_schemas(con)
-            load(con, base_url, tmp_path / "store")
-        finally:
-            con.close()
-        defs = build_definitions(settings)
-        monkeypatch.setenv("DBT_INDIRECT_SELECTION", "cautious")
-        with dg.instance_for_test() as instance:
-            result = build(defs, instance, log_level="ERROR", asset_keys=_selection(defs))
+    plan_env(tmp_path, monkeypatch, "http://127.0.0.1:9", all_countries=True)
+    monkeypatch.setenv("LT_BUILDS_DIR", str(builds_dir))
+    settings = Settings.from_env()
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse_path))
+    try:
+        ensure_raw_schemas(con)
+        load(con)
+    finally:
+        con.close()
+    defs = build_definitions(settings)
+    monkeypatch.setenv("DBT_INDIRECT_SELECTION", "cautious")
+    with dg.instance_for_test() as instance:
+        result = build(defs, instance, log_level="ERROR", asset_keys=_selection(defs))
     evaluations = result.get_asset_check_evaluations()
     failed = {(e.check_name, e.severity.value) for e in evaluations if not e.passed}
     published = settings.publish_dir / "learning_teams.duckdb"
     return result, failed, published
 
 
-def _count(published, table):
+def _query(published, sql):
     con = duckdb.connect(str(published), read_only=True)
     try:
-        return con.execute(f"SELECT count(*) FROM marts.{table}").fetchone()[0]
+        return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def _count(published, table):
+    return _query(published, f"SELECT count(*) FROM marts.{table}")[0][0]
 
 
 @pytest.mark.parametrize(
@@ -121,3 +118,24 @@ def test_each_source_alone_builds_and_publishes(tmp_path, monkeypatch, load, mar
     else:  # no programme records: a warning, not a blocking failure
         assert {"ge_dim_programme", "ge_fct_country_summary"} <= warned
         assert any(name.startswith("not_empty_dim_programme") for name in warned)
+    if mart == "dim_sector_plan":  # the real catalogue: every plan has a period and its source
+        by_source = dict(
+            _query(
+                published, "SELECT period_source, count(*) FROM marts.dim_sector_plan GROUP BY 1"
+            )
+        )
+        print(f"\nreal catalogue plans by period source: {by_source}")
+        assert set(by_source) == {"title", "listed_year_to_title_year", "listed_year"}
+        assert _query(
+            published, "SELECT count(*) FROM marts.dim_sector_plan WHERE period_start_year IS NULL"
+        ) == [(0,)]
+        # the 12 countries that lost every plan to the period parser: no title has a range
+        lost = {
+            code
+            for (code,) in _query(
+                published,
+                """SELECT country_code FROM marts.dim_sector_plan WHERE country_code IS NOT NULL
+                GROUP BY 1 HAVING bool_and(period_source <> 'title')""",
+            )
+        }
+        assert len(lost) == 12 and {"BRA", "DEU", "JPN", "PER", "PHL"} <= lost
