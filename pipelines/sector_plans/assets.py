@@ -87,6 +87,7 @@ def raw_sector_plan_documents(
         metadata["rows_read"] = load.rows_read
         metadata["rows_quarantined"] = load.rows_quarantined
         metadata["quarantined_by_reason"] = load.quarantined_by_reason
+        metadata["loaded_by_period_source"] = load.loaded_by_period_source
     return dg.MaterializeResult(
         metadata={
             **metadata,

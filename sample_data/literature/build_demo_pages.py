@@ -367,7 +367,7 @@ DOCS = [
     (
         "ED6100008",
         "Teacher Learning Circles in Rural Uganda",
-        ["Nakato, Ruth"],
+        ["Nakato, Ruth", "And Others"],  # ERIC's mark of a truncated author list
         2021,
         None,
         ["Teacher Collaboration", "Rural Schools", "Foreign Countries", "Developing Nations"],
@@ -389,6 +389,10 @@ DOCS = [
         "T",
     ),
 ]
+
+# ERIC's language list, "English" unless named here: none (absent), or two languages (a
+# bilingual document: no single coding language, so every language's patterns apply).
+DOC_LANGUAGES = {"ED6100008": [], "EJ1400009": ["English", "Spanish"]}
 
 
 def _work(key, title, year, doi, authors, references, cited_by, oa_status, abstract):
@@ -540,9 +544,9 @@ def main():
         doc = {"id": doc_id, "title": title, "author": authors}
         if description is not None:
             doc["description"] = description
-        doc.update(
-            subject=subjects, publicationtype=types, publicationdateyear=year, language=["English"]
-        )
+        doc.update(subject=subjects, publicationtype=types, publicationdateyear=year)
+        if DOC_LANGUAGES.get(doc_id, ["English"]):  # absent when ERIC gives none
+            doc["language"] = DOC_LANGUAGES.get(doc_id, ["English"])
         if url:
             doc["url"] = url
         if levels:

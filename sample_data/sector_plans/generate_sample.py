@@ -11,8 +11,8 @@ Writes (deterministically; the output is committed):
 The plans and their text are invented, in the style of education sector plans (English,
 French, Spanish, Portuguese), and mention learning-team themes. Quirks of the real list are
 reproduced: URL year != listed year, a bare file name as document URL, an empty page URL, one
-page with two language versions, a title without a period, a scanned (image-only) Nepali
-version, a truncated PDF. The PDF helpers are also used by the test suite.
+page with two language versions, a title without a period (its period is the listed year), a
+scanned (image-only) Nepali version, a truncated PDF. The test suite uses the PDF helpers too.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Both inputs land first in one temp table of text columns (`CATALOGUE_COLUMNS` + load metadata);
 one set-based SQL statement then normalises every row and splits good rows from quarantined
-ones. Normalisations (all seen in the real 896-row list): plan period from the title, languages
+ones. Normalisations (all seen in the real 896-row list): plan period from the title (else from
+the listed year, `period_source`), languages
 comma-joined, resource types space-joined, several documents (language versions) on one page,
 URL year different from the listed year, bare file names as document URLs (rebuilt under the
 site's `/sites/default/files/ressources/`), empty page URLs. Countries map to ISO3 through the
@@ -22,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from .config import DEFAULT_BASE_URL, canonical_url_sql
-from .periods import PeriodError, parse_plan_period
+from .periods import PeriodError, plan_period
 from .raw_schema import DOCUMENTS_TABLE, QUARANTINE_TABLE, ensure_raw_schema
 
 CATALOGUE_COLUMNS = (
@@ -59,7 +60,8 @@ file name stands in for the slug; a multi-country plan joins its codes with `+`.
 _PERIOD_FUNCTION = "lt_sector_plan_period"
 _PERIOD_TYPE = (
     "STRUCT(start_year INTEGER, end_year INTEGER, label VARCHAR, calendar VARCHAR, "
-    "converted BOOLEAN, other_calendar_label VARCHAR, error_code VARCHAR, error VARCHAR)"
+    "converted BOOLEAN, other_calendar_label VARCHAR, source VARCHAR, note VARCHAR, "
+    "error_code VARCHAR, error VARCHAR)"
 )
 
 
@@ -74,6 +76,9 @@ class CatalogueLoad:
     rows_loaded: int
     rows_quarantined: int
     quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+    loaded_by_period_source: dict[str, int] = field(default_factory=dict)
+    """Loaded rows by where their period comes from (title, listed_year_to_title_year,
+    listed_year)."""
 
 
 _EMPTY_PERIOD = dict.fromkeys(
@@ -84,17 +89,20 @@ _EMPTY_PERIOD = dict.fromkeys(
         "calendar",
         "converted",
         "other_calendar_label",
+        "source",
+        "note",
         "error_code",
         "error",
     )
 )
 
 
-def _period_struct(title: str | None) -> dict:
+def _period_struct(title: str | None, listed_year: int | None) -> dict:
     try:
-        period = parse_plan_period(title or "")
+        sourced = plan_period(title or "", listed_year)
     except PeriodError as exc:
         return {**_EMPTY_PERIOD, "error_code": exc.code, "error": str(exc)}
+    period = sourced.period
     return {
         **_EMPTY_PERIOD,
         "start_year": period.start_year,
@@ -103,6 +111,8 @@ def _period_struct(title: str | None) -> dict:
         "calendar": period.calendar,
         "converted": period.converted,
         "other_calendar_label": period.other_calendar_label,
+        "source": sourced.source,
+        "note": sourced.note,
     }
 
 
@@ -112,7 +122,7 @@ def _register_period_function(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function(
         _PERIOD_FUNCTION,
         _period_struct,
-        ["VARCHAR"],
+        ["VARCHAR", "INTEGER"],
         duckdb.sqltype(_PERIOD_TYPE),
         null_handling="special",
     )
@@ -270,7 +280,7 @@ def _normalise_and_load(
                 {page_url} AS page_url,
                 {document_url} AS document_url_as_written,
                 try_cast(nullif(trim(i.source_row_number), '') AS INTEGER) AS source_row_number,
-                {_PERIOD_FUNCTION}(i.title) AS period
+                {_PERIOD_FUNCTION}(i.title, try_cast(trim(i.year) AS INTEGER)) AS period
             FROM {INPUT_TABLE} AS i
         ),
         derived AS (
@@ -296,23 +306,33 @@ def _normalise_and_load(
         checked AS (
             SELECT d.*,
                 list_filter([
-                    CASE WHEN doc_id IS NULL THEN 'missing_doc_id: the row has no doc_id' END,
+                    CASE WHEN doc_id IS NULL
+                        THEN 'missing_doc_id: the row has no doc_id: give it a unique doc_id' END,
                     CASE WHEN doc_id IS NOT NULL AND doc_id_seq > 1
                         THEN 'duplicate_doc_id: doc_id ' || doc_id
-                        || ' already appears on an earlier row' END,
-                    CASE WHEN title IS NULL THEN 'missing_title: the row has no title' END,
-                    CASE WHEN country IS NULL THEN 'missing_country: the row has no country'
+                        || ' already appears on an earlier row: give this document its own '
+                        || 'doc_id, or delete the row if it repeats the earlier one' END,
+                    CASE WHEN title IS NULL
+                        THEN 'missing_title: the row has no title: fill in the plan title' END,
+                    CASE WHEN country IS NULL
+                        THEN 'missing_country: the row has no country: fill in the country'
                         WHEN country_codes IS NULL THEN 'unmapped_country: ' || country
-                        || ' is in neither countries.csv nor xwalk_country_names.csv' END,
+                        || ' is in neither countries.csv nor xwalk_country_names.csv: add a row '
+                        || '(name_as_written, country_code, source planipolis) to '
+                        || 'dbt_project/seeds/reference/xwalk_country_names.csv' END,
                     CASE WHEN listed_year IS NULL THEN 'invalid_year: year '
-                        || coalesce('''' || year_text || '''', 'is empty') || ' is not a year'
-                        END,
+                        || coalesce('''' || year_text || '''', 'is empty') || ' is not a year: '
+                        || 'put the year Planipolis lists for the plan (e.g. 2018)' END,
                     CASE WHEN document_url_as_written IS NULL
-                        THEN 'missing_document_url: the row has no document_url'
+                        THEN 'missing_document_url: the row has no document_url: fill in the '
+                        || 'full URL of the document (the PDF link on the plan page)'
                         WHEN document_url IS NULL THEN 'invalid_document_url: '
-                        || document_url_as_written || ' is neither a URL nor a file name' END,
-                    CASE WHEN title IS NOT NULL AND period.error_code IS NOT NULL
-                        THEN period.error_code || ': ' || period.error END
+                        || document_url_as_written || ' is neither a URL nor a file name: put '
+                        || 'the full https:// URL of the PDF' END,
+                    CASE WHEN title IS NOT NULL AND listed_year IS NOT NULL
+                        AND period.error_code IS NOT NULL
+                        THEN period.error_code || ': ' || period.error
+                        || ': correct the title or the year in the catalogue' END
                 ], x -> x IS NOT NULL) AS reasons
             FROM derived AS d
         )
@@ -347,7 +367,7 @@ def _normalise_and_load(
                 nullif(lower(regexp_extract(
                     document_url, '\\.([A-Za-z0-9]{{2,5}})(?:[?#].*)?$', 1)), ''),
                 source_row_number, s.src, s.sha, _row_number, md5(_raw), s.fetched::TIMESTAMPTZ,
-                {PLAN_KEY_SQL}
+                {PLAN_KEY_SQL}, period.source, period.note
             FROM _sector_plan_catalogue_normalised,
                  (SELECT {meta}) AS s(src, sha, fetched)
             WHERE len(reasons) = 0"""
@@ -379,10 +399,17 @@ def _normalise_and_load(
             GROUP BY 1 ORDER BY 1"""
         ).fetchall()
     )
+    by_period_source = dict(
+        con.execute(
+            """SELECT period.source, count(*) FROM _sector_plan_catalogue_normalised
+            WHERE len(reasons) = 0 GROUP BY 1 ORDER BY 2 DESC"""
+        ).fetchall()
+    )
     return CatalogueLoad(
         source=source,
         rows_read=counts[0],
         rows_loaded=counts[1],
         rows_quarantined=counts[0] - counts[1],
         quarantined_by_reason=by_reason,
+        loaded_by_period_source=by_period_source,
     )

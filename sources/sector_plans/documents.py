@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import duckdb
 
 from ..http_client import HttpError, PoliteClient
+from .catalogue import RESOURCES_PATH
 from .config import DEFAULT_BASE_URL, PlanipolisSettings
 from .failures import Failure, insert_failures
 from .pdf_text import PdfProblem, check_pdf_bytes, extract_pages
@@ -189,11 +190,45 @@ def stage_document(
         code = exc.code if isinstance(exc, PdfProblem) else "http_error"
         stage = "download" if code in {"http_error", "not_a_pdf"} else "extract"
         message = str(exc) if str(exc).startswith(url) else f"{url}: {exc}"
+        hint = catalogue_hint(con, doc_id, code)
         run.quarantined[code] = run.quarantined.get(code, 0) + 1
-        return Failure(stage, url, doc_id, code, f"{doc_id}: {code}: {message}")
+        reason = f"{doc_id}: {code}: {message}" + (f". What to do: {hint}" if hint else "")
+        return Failure(stage, url, doc_id, code, reason)
     _stage_pages(con, doc_id, document_url, digest, path, content_type, pages, now)
     run.pages += len(pages)
     run.pages_without_text += sum(not p.has_text for p in pages)
+    return None
+
+
+def catalogue_hint(con: duckdb.DuckDBPyConnection, doc_id: str, code: str) -> str | None:
+    """What a person can do about a document that failed, from what the catalogue says of it:
+    a URL rebuilt from a bare file name, a link to a web page rather than a PDF, no plan page."""
+    row = con.execute(
+        f"""SELECT document_url_repaired, document_format, document_file_name, page_url, title
+        FROM {DOCUMENTS_TABLE} WHERE doc_id = ?""",
+        [doc_id],
+    ).fetchone()
+    if row is None:
+        return None
+    repaired, document_format, file_name, page_url, title = row
+    where = (
+        f"on its plan page {page_url}"
+        if page_url
+        else f"by searching Planipolis for the title {title!r} (the catalogue gives no plan page)"
+    )
+    if document_format in {"htm", "html", "php", "aspx"}:
+        return (
+            f"the catalogue links a web page (.{document_format}), not a PDF; only PDFs are read: "
+            f"find a PDF of the plan {where} and put its URL in the catalogue's document_url"
+        )
+    if repaired and code in {"http_error", "not_a_pdf"}:
+        return (
+            f"the catalogue gave only the file name {file_name!r}, so the URL was guessed under "
+            f"{RESOURCES_PATH}; find the document {where} and put its full URL in the "
+            "catalogue's document_url"
+        )
+    if code == "http_error" and not page_url:
+        return f"check the URL, or find the document {where}"
     return None
 
 

@@ -5,6 +5,15 @@ Forms seen in the real list: `2018-2022`, `2010-15`, `2007/08-2011/12`, `2001/20
 Hijri), `2080-2089 BS [2023-2032]` (Bikram Sambat), `B.E. 2560-2579 (2017-2036)` (Thai
 Buddhist), `2008 - 2012 E.C. 2015/16 - 2019/20 G.C.` (Ethiopian). The first Gregorian range
 wins; a title with only a non-Gregorian range is converted (approximately) and flagged.
+
+Titles are cleaned first: Unicode dashes (U+2010-U+2015, U+2212) become `-`, soft hyphens and
+zero-width spaces go, `--` becomes `-`. `2020/1399` is one year with its Solar Hijri equivalent,
+not a range. Ranges may be written with words: `from 2008 until 2015`, `de 2008 à 2015`,
+`2008 a 2015`, `2018 to 2022`, `2010 hasta 2014`.
+
+`plan_period` adds the fallback: a title without a usable range takes its period from the
+listed year (`period_source` `listed_year`), or from the listed year to a later single year the
+title names, such as `Strategy 2030` or `until 2030` (`listed_year_to_title_year`).
 """
 
 from __future__ import annotations
@@ -23,11 +32,23 @@ CALENDAR_OFFSETS = {
     "ethiopian": (7, 8),
 }
 
+PERIOD_SOURCES = ("title", "listed_year_to_title_year", "listed_year")
+"""Where the period comes from: a range (or a year with its other-calendar equivalent) in the
+title; the listed year to a later year named by the title; the listed year alone."""
+
 _TOKEN = re.compile(r"(?<!\d)(\d{4})(?:\s*/\s*(\d{4}|\d{2}))?(?!\d)")
 _RANGE_SEPARATOR = re.compile(
-    r"^\s*(?:[-\u2013\u2014]|to|au|à|a|al)\s*(?:[A-Za-zÀ-ÿ]+\s+)?$", re.IGNORECASE
+    r"^\s*(?:-|to|au|à|a|al|until|till|through|hasta|jusqu'?(?:en|à)|bis)\s*"
+    r"(?:[A-Za-zÀ-ÿ]+\s+)?$",
+    re.IGNORECASE,
 )
-_SHORT_END = re.compile(r"^\s*[-\u2013\u2014]\s*(\d{2})(?!\d)")
+_SHORT_END = re.compile(r"^\s*-\s*(\d{2})(?!\d)")
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_START_MARKER = re.compile(
+    r"(?:from|since|desde|depuis|à partir de|a partir de|starting)\s*(?:the\s+year\s*)?$",
+    re.IGNORECASE,
+)
 _MARKER_AFTER = re.compile(r"^\s*(E\.?\s?C\.?|EFY|B\.?\s?S\.?|B\.E\.)(?![A-Za-z])")
 _MARKER_BEFORE = re.compile(r"(?<![A-Za-z])(B\.E\.|B\.?S\.?|AD)\s*\(?\s*$")
 
@@ -48,6 +69,21 @@ class _Token:
     end: int
     first: int
     last: int  # last Gregorian-style year covered (2007/08 -> 2008)
+    other: str | None = None  # "solar_hijri 1399" when the token is "2020/1399"
+
+
+def clean_title(title: str) -> str:
+    """The title with Unicode dashes as `-`, without soft hyphens or zero-width characters."""
+    title = _INVISIBLE.sub("", title or "")
+    return re.sub(r"-{2,}", "-", _DASHES.sub("-", title))
+
+
+def _hijri_pair(first: int, second: int) -> tuple[int, int] | None:
+    """(Gregorian, Solar Hijri) when the two years are one year in the two calendars."""
+    for gregorian, hijri in ((first, second), (second, first)):
+        if 1300 <= hijri <= 1450 and gregorian - hijri in (621, 622):
+            return gregorian, hijri
+    return None
 
 
 def _tokens(title: str) -> list[_Token]:
@@ -59,7 +95,11 @@ def _tokens(title: str) -> list[_Token]:
             tokens.append(_Token(match.start(), match.end(1), first, first))
             continue
         second = int(tail) if len(tail) == 4 else (first // 100) * 100 + int(tail)
-        if second == first + 1:  # a fiscal or school year such as 2007/08
+        pair = _hijri_pair(first, second) if len(tail) == 4 else None
+        if pair:  # "2020/1399": one year, written in both calendars
+            other = f"solar_hijri {pair[1]}"
+            tokens.append(_Token(match.start(), match.end(), pair[0], pair[0], other))
+        elif second == first + 1:  # a fiscal or school year such as 2007/08
             tokens.append(_Token(match.start(), match.end(), first, second))
         else:  # "2001/2010" or "1393/2010": two separate years joined by a slash
             tokens.append(_Token(match.start(), match.end(1), first, first))
@@ -125,10 +165,23 @@ class PeriodError(ValueError):
         self.code = code
 
 
+def _paired_year(title: str) -> PlanPeriod | None:
+    """A single year written in two calendars (`2020/1399`) as a one-year period."""
+    for token in _tokens(title):
+        if token.other and GREGORIAN_MIN <= token.first <= GREGORIAN_MAX:
+            label = title[token.start : token.end].strip()
+            return PlanPeriod(token.first, token.first, label, "gregorian", False, token.other)
+    return None
+
+
 def parse_plan_period(title: str) -> PlanPeriod:
     """The plan period in a Planipolis title, or PeriodError saying why there is none."""
-    ranges = _ranges(title or "")
+    title = clean_title(title)
+    ranges = _ranges(title)
     if not ranges:
+        paired = _paired_year(title)
+        if paired:
+            return paired
         raise PeriodError("no_period_in_title", "the title has no year range (e.g. 2018-2022)")
     others = [r for r in ranges if r[4] != "gregorian"]
     other_label = f"{others[0][4]} {title[others[0][0] : others[0][1]].strip()}" if others else None
@@ -159,3 +212,50 @@ def parse_plan_period(title: str) -> PlanPeriod:
             other_calendar_label=None if converted else other_label,
         )
     raise PeriodError("implausible_period", "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class SourcedPeriod:
+    period: PlanPeriod
+    source: str  # one of PERIOD_SOURCES
+    note: str | None  # why the title's period was not used, when it was not
+
+
+def _later_title_year(title: str, listed_year: int) -> int | None:
+    """The first Gregorian year the title names after the listed year, within the span limit
+    (`Strategy 2030`, `until 2030`, `à l'horizon 2030`); none when the title names a start
+    (`for the period from 2021`), since that period has no end."""
+    tokens = _tokens(title)
+    if any(_START_MARKER.search(title[: token.start]) for token in tokens):
+        return None
+    for token in tokens:
+        year = token.first
+        if token.first != token.last or token.other:
+            continue
+        if listed_year < year <= listed_year + MAX_SPAN_YEARS and year <= GREGORIAN_MAX:
+            return year
+    return None
+
+
+def plan_period(title: str, listed_year: int | None) -> SourcedPeriod:
+    """The period from the title, else from the listed year (PeriodError when neither gives one)."""
+    try:
+        return SourcedPeriod(parse_plan_period(title), "title", None)
+    except PeriodError as exc:
+        if listed_year is None:
+            raise
+        if not GREGORIAN_MIN <= listed_year <= GREGORIAN_MAX:
+            raise PeriodError(
+                "implausible_period",
+                f"{exc}, and the listed year {listed_year} is outside "
+                f"{GREGORIAN_MIN}-{GREGORIAN_MAX}",
+            ) from None
+        note = None if exc.code == "no_period_in_title" else f"title period not used: {exc}"
+        cleaned = clean_title(title)
+        end = _later_title_year(cleaned, listed_year)
+        if end is not None:
+            label = f"{listed_year}-{end}"
+            period = PlanPeriod(listed_year, end, label, "gregorian", False, None)
+            return SourcedPeriod(period, "listed_year_to_title_year", note)
+        period = PlanPeriod(listed_year, listed_year, str(listed_year), "gregorian", False, None)
+        return SourcedPeriod(period, "listed_year", note)

@@ -49,10 +49,15 @@ CREATE TABLE IF NOT EXISTS {DOCUMENTS_TABLE} (
     _row_number INTEGER NOT NULL,
     _record_hash VARCHAR NOT NULL,
     _fetched_at TIMESTAMPTZ NOT NULL,
-    plan_key VARCHAR
+    plan_key VARCHAR,
+    period_source VARCHAR,
+    period_note VARCHAR
 );
--- added after the first release: warehouses created before it get the column here
+-- added after the first release: warehouses created before them get the columns here
+-- (rows loaded before period_source existed all took their period from the title)
 ALTER TABLE {DOCUMENTS_TABLE} ADD COLUMN IF NOT EXISTS plan_key VARCHAR;
+ALTER TABLE {DOCUMENTS_TABLE} ADD COLUMN IF NOT EXISTS period_source VARCHAR;
+ALTER TABLE {DOCUMENTS_TABLE} ADD COLUMN IF NOT EXISTS period_note VARCHAR;
 CREATE TABLE IF NOT EXISTS {FILES_TABLE} (
     doc_id VARCHAR NOT NULL,
     document_url VARCHAR NOT NULL,

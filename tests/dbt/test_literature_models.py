@@ -109,13 +109,13 @@ def test_real_records_in_both_sources_merge(tmp_path):
 
     def prepare(con):
         store = RawStore(tmp_path / "raw")
-        for source, body in (
-            ("openalex", openalex_page([work], None, 1)),
-            ("eric", eric_page([real_eric_response()["response"]["docs"][0], variant], 0, 2)),
+        for source, position, body in (
+            ("openalex", "*", openalex_page([work], None, 1)),  # a cursor
+            ("eric", "0", eric_page([real_eric_response()["response"]["docs"][0], variant], 0, 2)),
         ):
             writer = store.start_run(source, "q", "run1", {})
             writer.write_page(
-                position="*", url="http://x", body=json.dumps(body).encode(), records=1
+                position=position, url="http://x", body=json.dumps(body).encode(), records=1
             )
         load_literature_pages(con, tmp_path / "raw")
 
@@ -132,6 +132,11 @@ def test_real_records_in_both_sources_merge(tmp_path):
         True,
     )
     assert rows[1][0] == ["eric:EJ1286736"]
+    # the real ERIC record says ["English"]: its language, and the language it is coded in
+    assert con.execute(
+        """SELECT language, coding_language, coding_language_source, authors_truncated
+        FROM marts.dim_publication WHERE eric_id = 'EJ1286736'"""
+    ).fetchone() == ("en", "en", "source", False)
 
 
 def test_demo_coding_sheet_has_every_component_with_its_evidence(demo):
@@ -163,3 +168,48 @@ def test_demo_publication_themes_cover_title_and_abstract(demo):
     assert by_code["networked_learning_community"][1] is True  # in the title
     assert by_code["networking"] == (1, False, ["networking"])  # abstract only
     assert {"roles_and_responsibilities", "communications"} <= set(by_code)
+
+
+def test_demo_eric_language_picks_the_coding_language(demo):
+    rows = {
+        eric_id: rest
+        for eric_id, *rest in demo.execute(
+            """SELECT eric_id, language, coding_language, coding_language_source
+            FROM marts.dim_publication WHERE eric_id IS NOT NULL"""
+        ).fetchall()
+    }
+    assert rows["EJ1300007"] == ["en", "en", "source"]  # ERIC-only, ERIC says English
+    assert rows["ED6100008"] == [None, None, "all"]  # ERIC gives no language
+    assert rows["EJ1400009"] == [None, None, "all"]  # English and Spanish: no single language
+    by_source = dict(
+        demo.execute(
+            "SELECT coding_language_source, count(*) FROM marts.dim_publication GROUP BY 1"
+        ).fetchall()
+    )
+    assert by_source == {"source": 17, "all": 2}
+    # the coding reads that column: the text language of each coded sentence is it
+    coded = dict(
+        demo.execute(
+            """SELECT p.eric_id, list_distinct(list(coalesce(c.text_language, 'all')))
+            FROM intermediate.int_publication_sentences_coded c
+            JOIN marts.dim_publication p USING (publication_sk)
+            WHERE p.eric_id IN ('EJ1300007', 'EJ1400009') GROUP BY 1"""
+        ).fetchall()
+    )
+    assert coded == {"EJ1300007": ["en"], "EJ1400009": ["all"]}
+
+
+def test_eric_and_others_is_not_an_author_but_a_truncated_list(demo):
+    authors, truncated = demo.execute(
+        """SELECT list(a.author_name ORDER BY a.author_order), any_value(p.authors_truncated)
+        FROM marts.fct_publication_author a
+        JOIN marts.dim_publication p USING (publication_sk) WHERE p.eric_id = 'ED6100008'"""
+    ).fetchone()
+    assert (authors, truncated) == (["Nakato, Ruth"], True)
+    assert demo.execute(
+        """SELECT count(*) FROM marts.fct_publication_author
+        WHERE lower(author_name) LIKE '%and others%'"""
+    ).fetchone() == (0,)
+    assert demo.execute(
+        "SELECT count(*) FILTER (WHERE authors_truncated) FROM marts.dim_publication"
+    ).fetchone() == (1,)

@@ -134,6 +134,7 @@ def test_pipeline_runs_green_on_the_bundled_sample(first_run):
         "sector plan catalogue": (True, "loaded"),
         "sector plan GHA/education-strategic-plan-2018-2030-6512": (True, "loaded"),
         "sector plan KEN/national-education-sector-strategic-plan-2018-2022": (True, "loaded"),
+        "sector plan KEN/basic-education-covid-19-emergency-response-plan": (True, "loaded"),
         "sector plan NPL/school-education-sector-plan-202223-203132-7469": (True, "loaded"),
     }
     assert first_run.build.success, first_run.failed_checks

@@ -49,7 +49,8 @@ select
     work_url as record_url,
     cast(null as varchar) as fulltext_url,
     list_sort(query_ids) as query_ids,
-    fetched_at
+    fetched_at,
+    false as authors_truncated
 from openalex
 
 union all
@@ -66,7 +67,7 @@ select
     list_filter(list_transform(authors, a -> {{ author_surname('a') }}), s -> s is not null),
     abstract,
     publication_types[1],
-    cast(null as varchar),
+    language_code,
     source_name,
     cast(null as boolean),
     cast(null as varchar),
@@ -80,5 +81,6 @@ select
     record_url,
     fulltext_url,
     list_sort(query_ids),
-    fetched_at
+    fetched_at,
+    authors_truncated
 from eric

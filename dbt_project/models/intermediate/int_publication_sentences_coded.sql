@@ -6,5 +6,5 @@
     ref('int_publication_sentences_split'),
     ['publication_sk', 'sentence_number', 'text_part', 'sentence_text'],
     'sentence_text',
-    'language'
+    'coding_language'
 ) }}

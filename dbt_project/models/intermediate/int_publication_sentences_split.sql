@@ -3,7 +3,7 @@
 -- (and any closing quote or bracket) followed by whitespace and a capital letter, digit, opening
 -- quote or bracket, so "e.g. teachers" and "3.5" do not end one.
 with publications as (
-    select publication_sk, title, abstract, language
+    select publication_sk, title, abstract, language, coding_language
     from {{ ref('dim_publication') }}
 ),
 
@@ -11,6 +11,7 @@ abstract_pieces as (
     select
         publication_sk,
         language,
+        coding_language,
         list_filter(
             list_transform(
                 string_split(
@@ -31,7 +32,9 @@ abstract_pieces as (
 ),
 
 sentences as (
-    select publication_sk, 0 as sentence_number, 'title' as text_part, title as sentence_text, language
+    select
+        publication_sk, 0 as sentence_number, 'title' as text_part, title as sentence_text,
+        language, coding_language
     from publications
     where nullif(trim(title), '') is not null
     union all
@@ -40,7 +43,8 @@ sentences as (
         generate_subscripts(pieces, 1),
         'abstract',
         unnest(pieces),
-        language
+        language,
+        coding_language
     from abstract_pieces
 )
 
@@ -49,5 +53,6 @@ select
     cast(sentence_number as integer) as sentence_number,
     text_part,
     sentence_text,
-    language
+    language,
+    coding_language
 from sentences

@@ -1,10 +1,17 @@
 -- One row per publication after deduplication across OpenAlex and ERIC (see
 -- int_literature_records_matched for the rules). Attributes come from the preferred record,
 -- ERIC-only attributes (descriptors, peer review, education levels) from the ERIC record.
+-- The language a publication is coded in (coding_language) is its language when the codebook
+-- has patterns in it; otherwise every language's patterns apply (coding_language_source 'all').
 with records as (
     select * from {{ ref('int_publications_clustered') }}
-)
+),
 
+codebook_languages as (
+    select distinct language from {{ ref('codebook_patterns') }}
+),
+
+publications as (
 select
     publication_sk,
     arg_min(title, preference) as title,
@@ -31,6 +38,19 @@ select
     list(record_key order by preference) as source_record_keys,
     cast(count(*) as integer) as source_record_count,
     list_sort(list_distinct(flatten(list(query_ids)))) as query_ids,
-    any_value(match_rules) as match_rules
+    any_value(match_rules) as match_rules,
+    -- the author list shown (fct_publication_author) is OpenAlex's when there is an OpenAlex
+    -- record, else ERIC's, which may end with "And Others"
+    coalesce(
+        arg_min(authors_truncated, preference) filter (where source = 'eric'), false
+    ) and count(*) filter (where source = 'openalex') = 0 as authors_truncated
 from records
 group by publication_sk
+)
+
+select
+    p.*,
+    c.language as coding_language,
+    case when c.language is not null then 'source' else 'all' end as coding_language_source
+from publications as p
+left join codebook_languages as c on c.language = p.language

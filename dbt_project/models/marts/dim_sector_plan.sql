@@ -2,7 +2,16 @@
 -- became of its load: loaded, partially_loaded (some documents quarantined), failed (none
 -- could be used) or not_loaded (not a focus country, or not yet run).
 with documents as (
-    select * from {{ ref('stg_sector_plans__documents') }}
+    select
+        *,
+        -- the plan's period comes from its documents with the best period source
+        case period_source
+            when 'title' then 1 when 'listed_year_to_title_year' then 2 else 3
+        end as period_rank,
+        min(case period_source
+            when 'title' then 1 when 'listed_year_to_title_year' then 2 else 3
+        end) over (partition by plan_key) as best_period_rank
+    from {{ ref('stg_sector_plans__documents') }}
     where plan_key is not null
 ),
 
@@ -26,9 +35,14 @@ plans as (
         any_value(d.country_code) as country_code,
         any_value(d.country_codes) as country_codes,
         arg_min(d.title, d.doc_id) as title,
-        min(d.period_start_year) as period_start_year,
-        max(d.period_end_year) as period_end_year,
-        arg_min(d.period_label, d.doc_id) as period_label,
+        min(d.period_start_year) filter (where d.period_rank = d.best_period_rank)
+            as period_start_year,
+        max(d.period_end_year) filter (where d.period_rank = d.best_period_rank)
+            as period_end_year,
+        arg_min(d.period_label, d.doc_id) filter (where d.period_rank = d.best_period_rank)
+            as period_label,
+        arg_min(d.period_source, d.doc_id) filter (where d.period_rank = d.best_period_rank)
+            as period_source,
         min(d.listed_year) as listed_year,
         list_sort(list_distinct(flatten(list(d.languages)))) as languages,
         any_value(d.page_url) as page_url,
@@ -55,6 +69,7 @@ select
     p.period_start_year,
     p.period_end_year,
     p.period_label,
+    p.period_source,
     p.listed_year,
     p.languages,
     case when len(p.languages) = 1 then l.language_code end as language_code,

@@ -15,6 +15,7 @@ from .conftest import plan_env, site_copy
 FOCUS_PLANS = {
     "GHA/education-strategic-plan-2018-2030-6512",
     "KEN/national-education-sector-strategic-plan-2018-2022",
+    "KEN/basic-education-covid-19-emergency-response-plan",  # no period in the title: listed year
     "NPL/school-education-sector-plan-202223-203132-7469",
 }
 

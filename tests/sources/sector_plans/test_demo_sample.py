@@ -54,10 +54,10 @@ def test_demo_site_replays_through_the_real_client(tmp_path):
         )
         exported = load_catalogue_export(con, EXPORT, base_url=base)
         run = download_and_extract(con, client, tmp_path / "store", settings)
-    assert (listed.rows_loaded, listed.rows_quarantined) == (7, 1)
-    assert (exported.rows_loaded, exported.rows_quarantined) == (7, 1)
+    assert (listed.rows_loaded, listed.rows_quarantined) == (8, 0)
+    assert (exported.rows_loaded, exported.rows_quarantined) == (8, 0)
     assert run.quarantined == {"truncated": 2}  # once per catalogue path
-    assert run.downloaded == 6  # each distinct document fetched once
+    assert run.downloaded == 7  # each distinct document fetched once
     themes = con.execute(
         """SELECT count(DISTINCT doc_id) FROM raw.sector_plan_pages
         WHERE regexp_matches(text, '(?i)learning communit|communauté d.apprentissage|'

@@ -36,12 +36,12 @@ def _quarantine(con, stage=None):
 
 def test_demo_catalogue_downloads_once_and_lands_pages(con, client, httpserver, tmp_path):
     run, settings = _run(con, client, httpserver, tmp_path)
-    assert (run.documents, run.downloaded, run.pages, run.pages_without_text) == (7, 6, 16, 3)
+    assert (run.documents, run.downloaded, run.pages, run.pages_without_text) == (8, 7, 19, 3)
     assert run.quarantined == {"truncated": 1}
     files = con.execute(
         "SELECT doc_id, document_sha256, store_path, page_count FROM raw.sector_plan_files"
     ).fetchall()
-    assert len(files) == 6
+    assert len(files) == 7
     for _doc, sha, path, _pages in files:
         data = open(path, "rb").read()  # noqa: SIM115
         assert hashlib.sha256(data).hexdigest() == sha and path.endswith(f"{sha}.pdf")
@@ -60,7 +60,7 @@ def test_demo_catalogue_downloads_once_and_lands_pages(con, client, httpserver, 
     again = download_and_extract(con, client, tmp_path / "store", settings)
     assert (again.documents, again.downloaded) == (1, 0)
     assert len(httpserver.log) == before + 1
-    assert con.execute("SELECT count(*) FROM raw.sector_plan_pages").fetchone() == (16,)
+    assert con.execute("SELECT count(*) FROM raw.sector_plan_pages").fetchone() == (19,)
 
 
 def test_bot_challenge_at_200_is_retried_then_quarantined(con, client, httpserver, tmp_path):
@@ -73,7 +73,7 @@ def test_bot_challenge_at_200_is_retried_then_quarantined(con, client, httpserve
     assert code == "not_a_pdf"
     assert "not a PDF after 2 tries" in reason and "text/html" in reason
     assert "ghana_education_strategic_plan_2018-2030.pdf" in reason
-    assert run.pages == 13  # the others carry on
+    assert run.pages == 16  # the others carry on
 
 
 def test_challenge_then_pdf_succeeds(con, client, httpserver, tmp_path, pdfs):
@@ -125,7 +125,7 @@ def test_http_errors_encrypted_and_same_bytes_twice(con, client, httpserver, tmp
     stored = sorted(p.name for p in (tmp_path / "store").iterdir())
     assert f"{hashlib.sha256(shared).hexdigest()}.pdf" in stored
     # ghana+honduras share one file; nepal en + ne; the encrypted one is kept as fetched
-    assert len(stored) == 4
+    assert len(stored) == 5
 
 
 @pytest.mark.parametrize(
@@ -140,3 +140,59 @@ def test_http_errors_encrypted_and_same_bytes_twice(con, client, httpserver, tmp
 )
 def test_resolve_document_url(url, expected):
     assert resolve_document_url(url, "http://127.0.0.1:9/") == expected
+
+
+def test_malformed_catalogue_rows_fail_with_what_to_do(con, client, httpserver, tmp_path):
+    """The real list's malformed rows (PROVENANCE: bare file names without a plan page, a link
+    to a .htm page): their failure says what a person can do."""
+    import csv
+
+    from sources.sector_plans.catalogue import CATALOGUE_COLUMNS
+
+    web_page = Response("<html><body>Basic plan</body></html>", content_type="text/html")
+    base = serve_site(httpserver, overrides={"/a_menu/keikaku/detail/1335023.htm": web_page})
+    rows = [
+        {  # real row shape: a bare file name, no plan page (Côte d'Ivoire)
+            "doc_id": "nep_bare",
+            "title": "Plan d'action à moyen terme du secteur de l'éducation",
+            "country": "Côte D'ivoire",
+            "year": "2009",
+            "languages": "French",
+            "resource_type": "National Education Plans",
+            "document_url": "cotedivoireplandactions2009.pdf",
+        },
+        {  # real row shape: the Japanese plan links a web page, not a PDF
+            "doc_id": "nep_htm",
+            "title": "Basic plan for the promotion of education (Provisional translation)",
+            "country": "Japan",
+            "year": "2008",
+            "languages": "English",
+            "resource_type": "National Education Plans",
+            "planipolis_page_url": f"{BASE}/en/2008/basic-plan-promotion-education-4951",
+            "document_url": f"{base}/a_menu/keikaku/detail/1335023.htm",
+        },
+    ]
+    export = tmp_path / "export.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CATALOGUE_COLUMNS)
+        writer.writeheader()
+        writer.writerows({c: row.get(c, "") for c in CATALOGUE_COLUMNS} for row in rows)
+    assert load_catalogue_export(con, export, base_url=base).rows_loaded == 2
+    settings = PlanipolisSettings(base_url=base, not_pdf_retries=0)
+    run = download_and_extract(con, client, tmp_path / "store", settings)
+    assert run.quarantined == {"http_error": 1, "not_a_pdf": 1}
+    quarantine = _quarantine(con, "download")
+    code, reason = quarantine["nep_bare"]
+    assert code == "http_error" and "404" in reason
+    assert (
+        "What to do: the catalogue gave only the file name 'cotedivoireplandactions2009.pdf'"
+        in (reason)
+    )
+    assert "searching Planipolis for the title" in reason and "document_url" in reason
+    code, reason = quarantine["nep_htm"]
+    assert code == "not_a_pdf"
+    assert "What to do: the catalogue links a web page (.htm), not a PDF" in reason
+    assert "/en/2008/basic-plan-promotion-education-4951" in reason
+
+
+BASE = "https://planipolis.iiep.unesco.org"

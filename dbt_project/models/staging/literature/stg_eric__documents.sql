@@ -1,13 +1,40 @@
+-- ERIC writes "And Others" after the first authors of a long author list: not an author, but
+-- the sign that the list is truncated (authors_truncated).
+with documents as (
+    select
+        *,
+        {{ surrogate_key(['_query_id', '_run_id', '_page', '_position']) }} as raw_row_key,
+        list_filter(coalesce(author, []), a -> regexp_matches(a, '^\s*and\s+others\.?\s*$', 'i'))
+            as author_markers
+    from {{ source('literature', 'eric_documents') }}
+),
+
+languages as (
+    -- the document's ISO 639-1 code when every language ERIC lists maps to the same one
+    select
+        d.raw_row_key,
+        min(x.language_code) as language_code,
+        count(distinct x.language_code) = 1 and count(*) = count(x.language_code) as is_one_known
+    from (
+        select raw_row_key, unnest(language) as language_as_written
+        from documents
+    ) as d
+    left join {{ ref('xwalk_eric_languages') }} as x using (language_as_written)
+    group by d.raw_row_key
+)
+
 select
-    {{ surrogate_key(['_query_id', '_run_id', '_page', '_position']) }} as raw_row_key,
+    raw_row_key,
     id as eric_id,
     {{ html_unescape('title') }} as title,
-    coalesce(author, []) as authors,
+    list_filter(coalesce(author, []), a -> not list_contains(author_markers, a)) as authors,
+    len(author_markers) > 0 as authors_truncated,
     {{ html_unescape('description') }} as abstract,
     coalesce(subject, []) as descriptors,
     coalesce(publicationtype, []) as publication_types,
     cast(publicationdateyear as integer) as publication_year,
     coalesce(language, []) as languages,
+    case when l.is_one_known then l.language_code end as language_code,
     coalesce(issn, []) as issns,
     coalesce(isbn, []) as isbns,
     source as source_name,
@@ -34,4 +61,5 @@ select
     _page_sha256 as page_sha256,
     cast(_fetched_at as timestamptz) as fetched_at,
     cast(_loaded_at as timestamptz) as loaded_at
-from {{ source('literature', 'eric_documents') }}
+from documents
+left join languages as l using (raw_row_key)

@@ -21,6 +21,9 @@ select
     cast(period_start_year as integer) as period_start_year,
     cast(period_end_year as integer) as period_end_year,
     cast(period_label as varchar) as period_label,
+    -- rows loaded before the column existed all had their period from the title
+    cast(coalesce(period_source, 'title') as varchar) as period_source,
+    cast(period_note as varchar) as period_note,
     cast(period_calendar as varchar) as period_calendar,
     cast(period_converted as boolean) as period_converted,
     cast(other_calendar_label as varchar) as other_calendar_label,

@@ -1,0 +1,141 @@
+"""Each source alone builds and publishes: a warehouse holding only literature, only sector
+plans or only programme records goes through build_warehouse and is published. The build
+selects the core mart of every source (dim_programme and the programme marts with their GE
+suites, dim_publication, dim_sector_plan) and all they read, with the dbt tests on them; the
+theme-coding marts are left out to keep it fast (tests/dbt/test_literature_models.py builds them
+on empty raw tables). The empty sources' checks are warnings; the loaded source's stay blocking."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.definitions import build_definitions
+from pipelines.local_run import build
+from pipelines.settings import Settings
+from pipelines.warehouse.dbt_assets import warehouse_dbt_assets
+from pipelines.warehouse.publish import published_warehouse
+from pipelines.warehouse.raw_schemas import ensure_raw_schemas
+from sources.literature.loader import load_literature_pages
+from sources.sector_plans.catalogue import load_catalogue_export
+from tests.dbt.literature_build import DEMO as LITERATURE_DEMO
+from tests.pipelines.sector_plans.conftest import plan_env
+from tests.sources.programme_records.helpers import load as load_programme_records
+from tests.sources.sector_plans.conftest import BASE_URL, REPO_ROOT, shared_data_dir
+
+PROGRAMME_SAMPLE = REPO_ROOT / "sample_data" / "programme_records" / "ghana_and_partners.json"
+REAL_CATALOGUE = shared_data_dir() / "planipolis" / "cgd_sector_plan_metadata.csv"
+PROGRAMME_WARNINGS = {"not_empty_dim_programme_", "ge_dim_programme"}
+CORE_MARTS = [
+    dg.AssetKey(["marts", m])
+    for m in (
+        "dim_programme",
+        "fct_programme_actor",
+        "fct_country_summary",
+        "dim_publication",
+        "dim_sector_plan",
+    )
+]
+
+
+def _selection(defs):
+    graph = defs.resolve_asset_graph()
+    upstream = dg.AssetSelection.assets(*CORE_MARTS).upstream().resolve(graph)
+    return [k for k in upstream if k in warehouse_dbt_assets.keys] + [published_warehouse.key]
+
+
+def _literature(con):
+    load_literature_pages(con, LITERATURE_DEMO)
+
+
+def _plans(con):
+    """The genuine 896-row Planipolis list (no documents downloaded: plans not_loaded)."""
+    load_catalogue_export(con, REAL_CATALOGUE, base_url=BASE_URL)
+
+
+def _programme_records(con):
+    assert load_programme_records(con, PROGRAMME_SAMPLE).rows_loaded > 0
+
+
+@pytest.fixture(scope="module")
+def builds_dir(tmp_path_factory):
+    """One builds folder for the three warehouses: dbt parses the project once (its parse
+    state is kept there) and the later builds parse nothing."""
+    return tmp_path_factory.mktemp("builds")
+
+
+def _publish_alone(tmp_path, monkeypatch, load, builds_dir):
+    plan_env(tmp_path, monkeypatch, "http://127.0.0.1:9", all_countries=True)
+    monkeypatch.setenv("LT_BUILDS_DIR", str(builds_dir))
+    settings = Settings.from_env()
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse_path))
+    try:
+        ensure_raw_schemas(con)
+        load(con)
+    finally:
+        con.close()
+    defs = build_definitions(settings)
+    monkeypatch.setenv("DBT_INDIRECT_SELECTION", "cautious")
+    with dg.instance_for_test() as instance:
+        result = build(defs, instance, log_level="ERROR", asset_keys=_selection(defs))
+    evaluations = result.get_asset_check_evaluations()
+    failed = {(e.check_name, e.severity.value) for e in evaluations if not e.passed}
+    published = settings.publish_dir / "learning_teams.duckdb"
+    return result, failed, published
+
+
+def _query(published, sql):
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _count(published, table):
+    return _query(published, f"SELECT count(*) FROM marts.{table}")[0][0]
+
+
+@pytest.mark.parametrize(
+    ("load", "mart"),
+    [
+        (_literature, "dim_publication"),
+        (_plans, "dim_sector_plan"),
+        (_programme_records, "dim_programme"),
+    ],
+    ids=["literature_only", "plans_only", "programme_records_only"],
+)
+def test_each_source_alone_builds_and_publishes(tmp_path, monkeypatch, load, mart, builds_dir):
+    result, failed, published = _publish_alone(tmp_path, monkeypatch, load, builds_dir)
+    assert result.success, failed
+    assert not {name for name, severity in failed if severity == "ERROR"}
+    assert published.is_file() and _count(published, mart) > 0
+    warned = {name for name, _ in failed}
+    if mart == "dim_programme":
+        assert not warned & PROGRAMME_WARNINGS  # the loaded source: its checks passed
+    else:  # no programme records: a warning, not a blocking failure
+        assert {"ge_dim_programme", "ge_fct_country_summary"} <= warned
+        assert any(name.startswith("not_empty_dim_programme") for name in warned)
+    if mart == "dim_sector_plan":  # the real catalogue: every plan has a period and its source
+        by_source = dict(
+            _query(
+                published, "SELECT period_source, count(*) FROM marts.dim_sector_plan GROUP BY 1"
+            )
+        )
+        print(f"\nreal catalogue plans by period source: {by_source}")
+        assert set(by_source) == {"title", "listed_year_to_title_year", "listed_year"}
+        assert _query(
+            published, "SELECT count(*) FROM marts.dim_sector_plan WHERE period_start_year IS NULL"
+        ) == [(0,)]
+        # the 12 countries that lost every plan to the period parser: no title has a range
+        lost = {
+            code
+            for (code,) in _query(
+                published,
+                """SELECT country_code FROM marts.dim_sector_plan WHERE country_code IS NOT NULL
+                GROUP BY 1 HAVING bool_and(period_source <> 'title')""",
+            )
+        }
+        assert len(lost) == 12 and {"BRA", "DEU", "JPN", "PER", "PHL"} <= lost
