@@ -241,6 +241,10 @@ def raw_worldbank_bulk_csv(
             BULK_FILES: _count(con, BULK_FILES_TABLE),
             BULK_QUARANTINE: _count(con, BULK_QUARANTINE_TABLE),
         }
+    loaded = any(load.status == "loaded" for load in loads)
+    context.instance.add_run_tags(
+        context.run_id, {OUTCOME_TAG: "loaded" if loaded else "unchanged"}
+    )
     audited = [load for load in loads if load.audit is not None]
     failed_audit = [load for load in loads if load.status == BULK_FAILED_AUDIT]
     yield dg.AssetCheckResult(
