@@ -118,7 +118,9 @@ def run_summary(settings: Settings, outcome) -> str:
     lines = ["", "Summary"]
     by_kind: dict[str, dict[str, int]] = {}
     for key, file_outcome in outcome.ingested.items():
-        kind = "sector plans" if key.startswith("sector_plans:") else "files"
+        kind = {"sector_plans": "sector plans", "worldbank": "World Bank loads"}.get(
+            key.split(":", 1)[0], "files"
+        )
         status = (file_outcome.status or "ok") if file_outcome.ok else "needs attention"
         counts = by_kind.setdefault(kind, {})
         counts[status] = counts.get(status, 0) + 1

@@ -12,7 +12,7 @@ from sources.worldbank.api import WorldBankError
 from sources.worldbank.bulk_csv import FAILED_AUDIT as BULK_FAILED_AUDIT
 from sources.worldbank.bulk_csv import BulkCsvError, load_bulk_csv
 from sources.worldbank.economies import economies_age_days, load_economies
-from sources.worldbank.loader import FAILED, FAILED_AUDIT, load_indicator
+from sources.worldbank.loader import FAILED, FAILED_AUDIT, UNCHANGED, load_indicator
 from sources.worldbank.raw_schema import (
     API_LOADS_TABLE,
     API_QUARANTINE_TABLE,
@@ -80,7 +80,14 @@ class IndicatorLoadConfig(dg.Config):
     )
 
 
-_API_SPEC = {"group_name": GROUP, "partitions_def": worldbank_indicators, "kinds": {"duckdb"}}
+# skippable: a load with nothing new (an unchanged indicator, no new bulk file) materialises
+# nothing, so the build sensor has nothing to rebuild
+_API_SPEC = {
+    "group_name": GROUP,
+    "partitions_def": worldbank_indicators,
+    "kinds": {"duckdb"},
+    "skippable": True,
+}
 
 
 @dg.multi_asset(
@@ -172,6 +179,8 @@ def raw_worldbank_indicator(
     }
     if load.status == FAILED_AUDIT:
         raise dg.Failure(description=load.summary(), metadata=common, allow_retries=False)
+    if load.status == UNCHANGED:
+        return
     for key, rows in counts.items():
         metadata = {**common, "dagster/row_count": rows}
         if key == API_VALUES:
@@ -181,7 +190,12 @@ def raw_worldbank_indicator(
         raise dg.Failure(description=load.summary(), metadata=common, allow_retries=False)
 
 
-_BULK_SPEC = {"group_name": GROUP, "kinds": {"duckdb", "csv"}, "deps": [ECONOMIES]}
+_BULK_SPEC = {
+    "group_name": GROUP,
+    "kinds": {"duckdb", "csv"},
+    "deps": [ECONOMIES],
+    "skippable": True,
+}
 
 
 @dg.multi_asset(
@@ -235,12 +249,17 @@ def raw_worldbank_bulk_csv(
                 context.log.error(str(exc))
                 continue
             context.log.info(load.summary())
-            loads.append(load)
+            if load.status != "already_loaded":
+                loads.append(load)
         counts = {
             BULK_VALUES: _count(con, BULK_VALUES_TABLE),
             BULK_FILES: _count(con, BULK_FILES_TABLE),
             BULK_QUARANTINE: _count(con, BULK_QUARANTINE_TABLE),
         }
+    loaded = any(load.status == "loaded" for load in loads)
+    context.instance.add_run_tags(
+        context.run_id, {OUTCOME_TAG: "loaded" if loaded else "unchanged"}
+    )
     audited = [load for load in loads if load.audit is not None]
     failed_audit = [load for load in loads if load.status == BULK_FAILED_AUDIT]
     yield dg.AssetCheckResult(
@@ -254,14 +273,17 @@ def raw_worldbank_bulk_csv(
     summary = dg.MetadataValue.md(
         "\n".join(f"- {load.summary()}" for load in loads)
         + "".join(f"\n- FAILED: {failure}" for failure in failures)
-        or f"no CSV file in {folder}"
+        or f"no new CSV file in {folder}"
         if folder
         else "no bulk folder configured"
     )
-    for key, rows in counts.items():
-        yield dg.MaterializeResult(
-            asset_key=key, metadata={"dagster/row_count": rows, "this_load": summary}
-        )
+    if loads or failures:
+        for key, rows in counts.items():
+            yield dg.MaterializeResult(
+                asset_key=key, metadata={"dagster/row_count": rows, "this_load": summary}
+            )
+    else:
+        context.log.info(f"nothing new: {summary.value}")
     problems = failures + [load.summary() for load in failed_audit]
     if problems:
         raise dg.Failure(description="; ".join(problems), allow_retries=False)

@@ -81,5 +81,7 @@ def run_worldbank(
         from ..local_run import FileOutcome
 
         for key, result in outcomes.items():
+            if result["ok"] and result["status"] == "unchanged":
+                continue  # nothing new: not an ingest (a second make run reports none)
             outcome.ingested[f"worldbank:{key}"] = FileOutcome(file=f"World Bank {key}", **result)
     return outcomes

@@ -95,8 +95,8 @@ def read_preamble(path: Path) -> str | None:
 
 
 def stage_bulk_csv(con: duckdb.DuckDBPyConnection, path: Path, last_updated: str | None) -> None:
-    """`wb_staged` from the file: DuckDB reads it as text, UNPIVOTs the year columns (empty
-    cells are no observation) and numbers the records by file line and year."""
+    """`wb_staged` from the file: DuckDB reads it as text and UNPIVOTs the year columns (empty
+    cells are no observation); a cell is named by its economy code and year column."""
     stage_table(con)
     source = str(path)
     reader = (
@@ -105,14 +105,12 @@ def stage_bulk_csv(con: duckdb.DuckDBPyConnection, path: Path, last_updated: str
     )
     con.execute(
         f"""INSERT INTO wb_staged
-        WITH wide AS (
-            SELECT *, row_number() OVER () + {PREAMBLE_LINES + 1} AS line_no FROM {reader}
-        ),
-        long AS (
-            UNPIVOT wide ON COLUMNS('^[0-9]{{4}}$') INTO NAME year_raw VALUE value_raw
+        WITH long AS (
+            UNPIVOT (SELECT * FROM {reader})
+            ON COLUMNS('^[0-9]{{4}}$') INTO NAME year_raw VALUE value_raw
         )
-        SELECT {_literal(source)}, line_no * 10000 + TRY_CAST(year_raw AS INTEGER),
-               'line ' || line_no || ', year ' || year_raw,
+        SELECT {_literal(source)}, NULL,
+               'row of ' || coalesce("Country Code", '?') || ', year ' || year_raw,
                "Indicator Code", "Indicator Name", nullif(trim("Country Code"), ''),
                "Country Name", year_raw, value_raw, coalesce(trim(value_raw), '') = '',
                NULL, TRY_CAST(? AS DATE), "Country Code" || ',' || year_raw || ',' || value_raw

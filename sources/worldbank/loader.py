@@ -193,6 +193,10 @@ def load_indicator(
         return load
 
     def publish() -> None:
+        if load.validation.rows_read == 0:
+            # `data: null` or an empty page: nothing to replace with, so nothing is erased
+            _record_load(con, load, scope, fetch.source_id)
+            return
         if settings.countries is None:
             con.execute(
                 f"DELETE FROM {API_VALUES_TABLE} WHERE indicator_code = ?", [indicator.code]

@@ -83,9 +83,12 @@ def validate_staged(
         "max_year": max_year,
     }
     checks = ",\n".join(
-        f"CASE WHEN {condition} THEN struct_pack(code := '{code}', msg := {message}) END"
+        f"CASE WHEN coalesce({condition}, true) "
+        f"THEN struct_pack(code := '{code}', msg := coalesce({message}, '{code}')) END"
         for code, (condition, message) in RECORD_RULES.items()
     )
+    # the list of problems is only built for a record that has one (most have none)
+    any_problem = " OR ".join(f"coalesce({c}, true)" for c, _ in RECORD_RULES.values())
     # `raw` (the widest column) stays in wb_staged; duplicates are found by a hash aggregate
     # on the keys seen more than once, cheaper than a window over every record.
     con.execute(
@@ -93,12 +96,15 @@ def validate_staged(
         WITH economies AS (SELECT economy_code FROM {ECONOMIES_TABLE}),
         present AS (SELECT rowid AS rid, * EXCLUDE (raw) FROM wb_staged WHERE NOT value_is_null),
         repeated AS (
-            SELECT indicator_code, economy_code, year_raw, min(record_no) AS first_no
+            SELECT indicator_code, economy_code, year_raw, min(rid) AS first_rid
             FROM present GROUP BY ALL HAVING count(*) > 1
         ),
         checked AS (
-            SELECT s.*, list_filter([{checks}], x -> x IS NOT NULL) AS problems,
-                   r.first_no IS NOT NULL AND s.record_no <> r.first_no AS repeated
+            SELECT s.*,
+                   CASE WHEN {any_problem}
+                        THEN list_filter([{checks}], x -> x IS NOT NULL)
+                        ELSE []::STRUCT(code VARCHAR, msg VARCHAR)[] END AS problems,
+                   r.first_rid IS NOT NULL AND s.rid <> r.first_rid AS repeated
             FROM present AS s
             LEFT JOIN repeated AS r
                 ON r.indicator_code = s.indicator_code AND r.economy_code = s.economy_code

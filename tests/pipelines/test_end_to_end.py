@@ -19,6 +19,7 @@ from pipelines.definitions import build_definitions
 from pipelines.local_run import build, ingest, run_pipeline, tick_landing_sensor
 from pipelines.settings import Settings
 from sources.programme_records.raw_schema import supplied_columns_sql
+from sources.worldbank.config import load_indicators
 from tests.conftest import SAMPLE_DIR, drop_sample_files
 
 PUBLISHED = dg.AssetKey(["published", "warehouse"])
@@ -136,6 +137,9 @@ def test_pipeline_runs_green_on_the_bundled_sample(first_run):
         "sector plan KEN/national-education-sector-strategic-plan-2018-2022": (True, "loaded"),
         "sector plan KEN/basic-education-covid-19-emergency-response-plan": (True, "loaded"),
         "sector plan NPL/school-education-sector-plan-202223-203132-7469": (True, "loaded"),
+        # the demo World Bank API (one run per indicator) and the bundled bulk CSV
+        **{f"World Bank {i.code}": (True, "loaded") for i in load_indicators()},
+        "World Bank bulk_csv": (True, "loaded"),
     }
     assert first_run.build.success, first_run.failed_checks
     assert first_run.failed_checks == []

@@ -232,3 +232,14 @@ def test_long_country_lists_are_split_into_short_urls():
         url = indicator_url(settings, chunk, "SE.PRM.ENRL.TC.ZS", page=99)
         assert len(url) <= settings.max_url_length and "source=2" in url
     assert country_chunks(WorldBankSettings(), "X") == ["all"]
+
+
+def test_data_null_loads_nothing_and_erases_nothing(served, httpserver):
+    con, settings, replay = served
+    load_indicator(con, client(), settings, GDP, max_year=2030)
+    page1 = replay.routes[(PATH, "1", "2")]
+    for key in [(PATH, "1", "2"), (PATH, "1", "1")]:
+        replay.routes[key] = with_rows(page1, None, lastupdated="2021-06-30", pages=1, total=0)
+    empty = load_indicator(con, client(), settings, GDP, max_year=2030)
+    assert empty.status == "loaded" and empty.validation.rows_read == 0
+    assert con.execute("SELECT count(*) FROM raw.worldbank_api_values").fetchone()[0] == 2
