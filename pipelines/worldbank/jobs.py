@@ -4,6 +4,7 @@ import os
 
 import dagster as dg
 
+from ..operations.live_sources import schedule_status
 from .assets import raw_worldbank_bulk_csv, raw_worldbank_economies, raw_worldbank_indicator
 from .partitions import worldbank_indicators
 
@@ -30,16 +31,16 @@ load_worldbank_bulk_csv = dg.define_asset_job(
 
 def worldbank_schedule() -> dg.ScheduleDefinition:
     """Weekly by default (LT_WORLDBANK_CRON): one run per indicator; an unchanged indicator
-    costs one one-row request. STOPPED by default (it needs the network): start it in the UI."""
+    costs one one-row request. Stopped unless LT_LIVE_SOURCES=on (it needs the network)."""
 
     @dg.schedule(
         name="worldbank_weekly",
         job=load_worldbank_indicator,
         cron_schedule=os.environ.get("LT_WORLDBANK_CRON") or "0 6 * * 1",
         execution_timezone="UTC",
-        default_status=dg.DefaultScheduleStatus.STOPPED,
+        default_status=schedule_status(),
         description="Load every configured World Bank indicator whose lastupdated changed "
-        "(one run per indicator). Stopped by default: it needs the network.",
+        "(one run per indicator). Stopped unless LT_LIVE_SOURCES=on: it needs the network.",
     )
     def worldbank_weekly(context: dg.ScheduleEvaluationContext):
         stamp = context.scheduled_execution_time.strftime("%Y%m%dT%H%M")

@@ -8,7 +8,12 @@ import pytest
 from pipelines.definitions import build_definitions
 from pipelines.settings import Settings
 
-LIVE = {"sector_plans_catalogue_sensor", "sector_plans_daily", "literature_daily_harvest"}
+LIVE = {
+    "sector_plans_catalogue_sensor",
+    "sector_plans_daily",
+    "literature_daily_harvest",
+    "worldbank_weekly",
+}
 
 
 def _statuses(defs: dg.Definitions) -> dict[str, str]:
