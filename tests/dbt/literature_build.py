@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
-from sources.literature.raw_schema import ensure_raw_schema
+from pipelines.warehouse.raw_schemas import ensure_raw_schemas
 from tests.sources.literature.helpers import REPO_ROOT
 
 DEMO = REPO_ROOT / "sample_data" / "literature"
@@ -21,7 +21,7 @@ def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
     warehouse = tmp_path / "warehouse" / "learning_teams.duckdb"
     warehouse.parent.mkdir(parents=True)
     con = duckdb.connect(str(warehouse))
-    ensure_raw_schema(con)
+    ensure_raw_schemas(con)  # every source (dim_country reads the indicators too)
     prepare(con)
     con.close()
     env = {**os.environ, "LT_WAREHOUSE_PATH": str(warehouse), "DO_NOT_TRACK": "1"}
@@ -35,7 +35,7 @@ def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
         "--log-path",
         str(tmp_path / "logs"),
         "--select",
-        "countries dim_country source:literature+"
+        "+dim_country source:literature+"
         " +fct_publication_theme +mart_literature_coding_sheet",
         "--indirect-selection",
         "cautious",
