@@ -190,9 +190,9 @@ def code_sentences(sentences: dict[str, Sentence]) -> tuple[dict[str, set[str]],
             [sentences[k].text for k in keys],
             [sentences[k].language for k in keys],
         )
-        for key, concept in zip(
-            table.column("text_id").to_pylist(), table.column("concept_code").to_pylist()
-        ):
+        if not hasattr(table, "iloc"):  # a pyarrow Table
+            table = table.to_pandas()
+        for key, concept in zip(table["text_id"], table["concept_code"]):
             coded[str(key)].add(concept)
         return coded, f"sources.theme_coding (codebook {getattr(codebook, 'version', '?')})"
     from .code_texts import code_csv
