@@ -101,8 +101,10 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, load: ReviewLoad) -> 
     note = "note" if "note" in columns else "NULL"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE review_rows AS
-            SELECT row_number() OVER () + 1 AS source_row, mention_id, decision, reviewer,
-                reviewed_at, {note} AS note
+            SELECT row_number() OVER () + 1 AS source_row,
+                CAST(mention_id AS VARCHAR) AS mention_id, CAST(decision AS VARCHAR) AS decision,
+                CAST(reviewer AS VARCHAR) AS reviewer, CAST(reviewed_at AS VARCHAR) AS reviewed_at,
+                CAST({note} AS VARCHAR) AS note
             FROM read_csv({source}, header = true, all_varchar = true, null_padding = true)"""
     )
     reason = "CASE " + " ".join(f"WHEN {rule} THEN {_sql_string(why)}" for rule, why in _REASONS)
