@@ -21,8 +21,9 @@ them where a person read a sentence differently: rows `sentence_hash,concept_cod
 also counts as its team kind (codebook_collaboration_models.csv), so a sentence coded
 `school_community_partnership` is a `school_community` hit.
 
-Figures are given for all plans and for two halves split by a hash of the plan (half A is what
-the rules were tuned on, half B was not looked at while tuning).
+Figures are given for all plans and for two fixed halves split by a hash of the plan key
+(`plan_half`), to see how stable they are across plans (docs/theme_coding.md says what the split
+does and does not show).
 """
 
 from __future__ import annotations
@@ -159,7 +160,11 @@ def derive_labels(
     labels: dict[tuple[str, str], tuple[str, str]] = {}
     unrelated: set[str] = set()
     for key, sentence in sentences.items():
-        positive = [POSITIVE_POLICIES[p] for p, lab in sentence.policies if lab == 1 and p in POSITIVE_POLICIES]
+        positive = [
+            POSITIVE_POLICIES[p]
+            for p, lab in sentence.policies
+            if lab == 1 and p in POSITIVE_POLICIES
+        ]
         for concept in positive:
             labels[(key, concept)] = ("match", "derived")
         if not positive and any(p in UNRELATED_POLICIES for p, _ in sentence.policies):
@@ -192,7 +197,7 @@ def code_sentences(sentences: dict[str, Sentence]) -> tuple[dict[str, set[str]],
         )
         if not hasattr(table, "iloc"):  # a pyarrow Table
             table = table.to_pandas()
-        for key, concept in zip(table["text_id"], table["concept_code"]):
+        for key, concept in zip(table["text_id"], table["concept_code"], strict=True):
             coded[str(key)].add(concept)
         return coded, f"sources.theme_coding (codebook {getattr(codebook, 'version', '?')})"
     from .code_texts import code_csv
@@ -238,8 +243,12 @@ def evaluate(
         if key not in chosen:
             continue
         hit = concept in found(key)
-        cell_key = "tp" if decision == "match" and hit else "fn" if decision == "match" else (
-            "fp" if hit else "tn"
+        cell_key = (
+            "tp"
+            if decision == "match" and hit
+            else "fn"
+            if decision == "match"
+            else ("fp" if hit else "tn")
         )
         for language in (sentences[key].language or "unknown", "all"):
             cells[(concept, language)][cell_key] += 1
@@ -329,12 +338,16 @@ def _fmt(value: float | None) -> str:
 
 def print_report(report: dict) -> None:
     print(f"labels {report['labels_file']}  ({report['sentences']} evidence sentences)")
-    print(f"reviews {report['reviews_file']} ({report['reviews_applied']} applied); "
-          f"coded by {report['engine']}")
+    print(
+        f"reviews {report['reviews_file']} ({report['reviews_applied']} applied); "
+        f"coded by {report['engine']}"
+    )
     for part, result in report["results"].items():
         print(f"\n== {part}: {result['sentences']} sentences")
-        print(f"{'concept':32} {'lang':4} {'pos':>4} {'neg':>4} {'tp':>4} {'fp':>4} "
-              f"{'prec':>5} {'recall':>6}")
+        print(
+            f"{'concept':32} {'lang':4} {'pos':>4} {'neg':>4} {'tp':>4} {'fp':>4} "
+            f"{'prec':>5} {'recall':>6}"
+        )
         for row in result["concepts"]:
             if not (row["positives"] or row["fp"]):
                 continue
@@ -361,10 +374,8 @@ def run(labels_path: Path, reviews_path: Path | None) -> dict:
     labels, unrelated = derive_labels(sentences, reviews, team_concepts)
     coded, engine = code_sentences(sentences)
     results = {}
-    for part, half in (("all plans", None), ("half A (tuned on)", "A"), ("half B (held out)", "B")):
-        result = evaluate(
-            sentences, labels, unrelated, coded, team_concepts, model_team_kind, half
-        )
+    for part, half in (("all plans", None), ("half A", "A"), ("half B", "B")):
+        result = evaluate(sentences, labels, unrelated, coded, team_concepts, model_team_kind, half)
         result["targets"] = check_targets(result)
         results[part] = result
     return {
