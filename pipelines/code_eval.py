@@ -50,6 +50,8 @@ UNRELATED_POLICIES = ("deworm", "merit", "travel", "info")
 LANGUAGE_GROUPS = {"english": "en", "french": "fr", "spanish": "es", "portuguese": "pt"}
 # Concept types that say "this text describes a learning team" (actors alone do not).
 TEAM_CONCEPT_TYPES = ("team_kind", "collaboration_model", "partnership_component")
+# The actors whose mere mention must not make a text a learning team (the harder negatives).
+NAMED_ACTORS = ("parents", "teachers", "head_teachers", "community_members", "learners")
 HEADLINE = {
     "school_community": "parent/community engagement",
     "within_school": "in-school collaboration/coaching",
@@ -277,11 +279,16 @@ def evaluate(
         for k in flagged:
             for concept in found(k) & set(team_concepts):
                 wrong[concept] += 1
+        naming = [k for k in keys if found(k) & set(NAMED_ACTORS)]
+        naming_flagged = [k for k in naming if k in flagged]
         share[language] = {
             "sentences": len(keys),
             "with_team_concept": len(flagged),
             "share": _ratio(len(flagged), len(keys)),
             "by_concept": dict(sorted(wrong.items(), key=lambda kv: -kv[1])),
+            "naming_an_actor": len(naming),
+            "naming_an_actor_with_team_concept": len(naming_flagged),
+            "naming_an_actor_share": _ratio(len(naming_flagged), len(naming)),
         }
     return {"sentences": len(chosen), "concepts": concepts, "unrelated": share}
 
@@ -358,9 +365,13 @@ def print_report(report: dict) -> None:
             )
         for language, u in result["unrelated"].items():
             wrong = ", ".join(f"{c} {n}" for c, n in u["by_concept"].items()) or "none"
+            named = u["naming_an_actor_share"]
             print(
                 f"unrelated {language:3}: {u['with_team_concept']}/{u['sentences']} "
-                f"= {u['share']:.1%} with a team concept ({wrong})"
+                f"= {u['share']:.1%} with a team concept ({wrong}); of the "
+                f"{u['naming_an_actor']} naming parents, teachers, communities or learners: "
+                f"{u['naming_an_actor_with_team_concept']}"
+                + (f" = {named:.1%}" if named is not None else "")
             )
         for what, met, figures in result["targets"]:
             mark = "n/a " if met is None else "MET " if met else "MISS"
