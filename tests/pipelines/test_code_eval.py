@@ -147,5 +147,25 @@ def test_dev_set_meets_the_targets(shared_data_dir):
 
     assert report["reviews_applied"] > 50
     assert rows[("school_community", "all")]["positives"] >= 30
-    missed = [t for t in result["targets"] if t[1] is False]
+    missed = [t for t in result["targets"] if t["met"] is False]
     assert not missed, missed
+
+
+def test_list_prints_each_sentence_with_its_hash_for_reviewers(labels_file, capsys):
+    assert code_eval.main([str(labels_file), "--list", "--no-reviews"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split("\t") == [
+        "sentence_hash",
+        "language",
+        "half",
+        "policies",
+        "labels",
+        "sentence",
+    ]
+    rows = {line.split("\t")[0]: line.split("\t") for line in lines[1:]}
+    assert len(rows) == 7
+    engagement = rows[sentence_hash(ENGAGEMENT)]
+    assert engagement[1] == "en"
+    assert engagement[4] == "school_community=match(derived)"
+    assert engagement[5] == ENGAGEMENT
+    assert rows[sentence_hash(TRANSPORT)][4] == "unrelated"
