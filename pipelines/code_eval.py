@@ -21,8 +21,9 @@ them where a person read a sentence differently: rows `sentence_hash,concept_cod
 also counts as its team kind (codebook_collaboration_models.csv), so a sentence coded
 `school_community_partnership` is a `school_community` hit.
 
-Figures are given for all plans and for two halves split by a hash of the plan (half A is what
-the rules were tuned on, half B was not looked at while tuning).
+Figures are given for all plans and for two fixed halves split by a hash of the plan key
+(`plan_half`), to see how stable they are across plans (docs/theme_coding.md says what the split
+does and does not show).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ import csv
 import hashlib
 import json
 import sys
-import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -49,6 +49,8 @@ UNRELATED_POLICIES = ("deworm", "merit", "travel", "info")
 LANGUAGE_GROUPS = {"english": "en", "french": "fr", "spanish": "es", "portuguese": "pt"}
 # Concept types that say "this text describes a learning team" (actors alone do not).
 TEAM_CONCEPT_TYPES = ("team_kind", "collaboration_model", "partnership_component")
+# The actors whose mere mention must not make a text a learning team (the harder negatives).
+NAMED_ACTORS = ("parents", "teachers", "head_teachers", "community_members", "learners")
 HEADLINE = {
     "school_community": "parent/community engagement",
     "within_school": "in-school collaboration/coaching",
@@ -159,7 +161,11 @@ def derive_labels(
     labels: dict[tuple[str, str], tuple[str, str]] = {}
     unrelated: set[str] = set()
     for key, sentence in sentences.items():
-        positive = [POSITIVE_POLICIES[p] for p, lab in sentence.policies if lab == 1 and p in POSITIVE_POLICIES]
+        positive = [
+            POSITIVE_POLICIES[p]
+            for p, lab in sentence.policies
+            if lab == 1 and p in POSITIVE_POLICIES
+        ]
         for concept in positive:
             labels[(key, concept)] = ("match", "derived")
         if not positive and any(p in UNRELATED_POLICIES for p, _ in sentence.policies):
@@ -175,40 +181,18 @@ def derive_labels(
 
 
 def code_sentences(sentences: dict[str, Sentence]) -> tuple[dict[str, set[str]], str]:
-    """sentence hash -> coded concept codes, and the name of the engine that coded them."""
-    keys = list(sentences)
-    coded: dict[str, set[str]] = defaultdict(set)
-    try:
-        from sources.theme_coding import code_texts, load_codebook
-    except ImportError:
-        code_texts = None
-    if code_texts is not None:
-        codebook = load_codebook()
-        table = code_texts(
-            codebook,
-            keys,
-            [sentences[k].text for k in keys],
-            [sentences[k].language for k in keys],
-        )
-        if not hasattr(table, "iloc"):  # a pyarrow Table
-            table = table.to_pandas()
-        for key, concept in zip(table["text_id"], table["concept_code"]):
-            coded[str(key)].add(concept)
-        return coded, f"sources.theme_coding (codebook {getattr(codebook, 'version', '?')})"
-    from .code_texts import code_csv
+    """sentence hash -> coded concept codes (kept mentions), and the codebook version."""
+    from sources.theme_coding import code_texts, load_codebook
 
-    with tempfile.TemporaryDirectory(prefix="code_eval_") as scratch:
-        texts, mentions = Path(scratch) / "texts.csv", Path(scratch) / "mentions.csv"
-        with texts.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["id", "text", "language"])
-            for key in keys:
-                writer.writerow([key, sentences[key].text, sentences[key].language or ""])
-        code_csv(texts, mentions)
-        with mentions.open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                coded[row["id"]].add(row["concept_code"])
-    return coded, "pipelines.code_texts (SQL)"
+    keys = list(sentences)
+    codebook = load_codebook()
+    rows = code_texts(
+        codebook, keys, [sentences[k].text for k in keys], [sentences[k].language for k in keys]
+    )
+    coded: dict[str, set[str]] = defaultdict(set)
+    for key, concept in zip(rows["text_id"], rows["concept_code"], strict=True):
+        coded[str(key)].add(concept)
+    return coded, f"sources.theme_coding (codebook {codebook.version})"
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -238,8 +222,12 @@ def evaluate(
         if key not in chosen:
             continue
         hit = concept in found(key)
-        cell_key = "tp" if decision == "match" and hit else "fn" if decision == "match" else (
-            "fp" if hit else "tn"
+        cell_key = (
+            "tp"
+            if decision == "match" and hit
+            else "fn"
+            if decision == "match"
+            else ("fp" if hit else "tn")
         )
         for language in (sentences[key].language or "unknown", "all"):
             cells[(concept, language)][cell_key] += 1
@@ -268,23 +256,28 @@ def evaluate(
         for k in flagged:
             for concept in found(k) & set(team_concepts):
                 wrong[concept] += 1
+        naming = [k for k in keys if found(k) & set(NAMED_ACTORS)]
+        naming_flagged = [k for k in naming if k in flagged]
         share[language] = {
             "sentences": len(keys),
             "with_team_concept": len(flagged),
             "share": _ratio(len(flagged), len(keys)),
             "by_concept": dict(sorted(wrong.items(), key=lambda kv: -kv[1])),
+            "naming_an_actor": len(naming),
+            "naming_an_actor_with_team_concept": len(naming_flagged),
+            "naming_an_actor_share": _ratio(len(naming_flagged), len(naming)),
         }
     return {"sentences": len(chosen), "concepts": concepts, "unrelated": share}
 
 
-def check_targets(result: dict) -> list[tuple[str, bool, str]]:
-    """The issue's targets on one result: (what, met, figures)."""
+def check_targets(result: dict) -> list[dict]:
+    """The issue's targets on one result: {target, met (None: not measurable), figures}."""
     checks = []
     rows = {(r["concept_code"], r["language"]): r for r in result["concepts"]}
     for concept, name in HEADLINE.items():
         overall = rows.get((concept, "all"))
         if not overall or not overall["positives"]:
-            checks.append((f"recall {name}", False, "no positive labels"))
+            checks.append((f"recall {name}", None, "no positive labels"))
             continue
         recall = overall["recall"]
         checks.append(
@@ -320,7 +313,7 @@ def check_targets(result: dict) -> list[tuple[str, bool, str]]:
                 f"{unrelated['sentences']})",
             )
         )
-    return checks
+    return [{"target": w, "met": m, "figures": f} for w, m, f in checks]
 
 
 def _fmt(value: float | None) -> str:
@@ -329,12 +322,16 @@ def _fmt(value: float | None) -> str:
 
 def print_report(report: dict) -> None:
     print(f"labels {report['labels_file']}  ({report['sentences']} evidence sentences)")
-    print(f"reviews {report['reviews_file']} ({report['reviews_applied']} applied); "
-          f"coded by {report['engine']}")
+    print(
+        f"reviews {report['reviews_file']} ({report['reviews_applied']} applied); "
+        f"coded by {report['engine']}"
+    )
     for part, result in report["results"].items():
         print(f"\n== {part}: {result['sentences']} sentences")
-        print(f"{'concept':32} {'lang':4} {'pos':>4} {'neg':>4} {'tp':>4} {'fp':>4} "
-              f"{'prec':>5} {'recall':>6}")
+        print(
+            f"{'concept':32} {'lang':4} {'pos':>4} {'neg':>4} {'tp':>4} {'fp':>4} "
+            f"{'prec':>5} {'recall':>6}"
+        )
         for row in result["concepts"]:
             if not (row["positives"] or row["fp"]):
                 continue
@@ -345,13 +342,34 @@ def print_report(report: dict) -> None:
             )
         for language, u in result["unrelated"].items():
             wrong = ", ".join(f"{c} {n}" for c, n in u["by_concept"].items()) or "none"
+            named = u["naming_an_actor_share"]
             print(
                 f"unrelated {language:3}: {u['with_team_concept']}/{u['sentences']} "
-                f"= {u['share']:.1%} with a team concept ({wrong})"
+                f"= {u['share']:.1%} with a team concept ({wrong}); of the "
+                f"{u['naming_an_actor']} naming parents, teachers, communities or learners: "
+                f"{u['naming_an_actor_with_team_concept']}"
+                + (f" = {named:.1%}" if named is not None else "")
             )
-        for what, met, figures in result["targets"]:
+        for target in result["targets"]:
+            what, met, figures = target["target"], target["met"], target["figures"]
             mark = "n/a " if met is None else "MET " if met else "MISS"
             print(f"  [{mark}] {what}: {figures}")
+
+
+def list_sentences(labels_path: Path, reviews_path: Path | None) -> None:
+    """The sentences to review: hash, language, half, policies, current labels, sentence."""
+    sentences = read_label_file(labels_path)
+    team_concepts, _ = read_codebook_concepts()
+    labels, unrelated = derive_labels(sentences, read_reviews(reviews_path), team_concepts)
+    by_sentence = defaultdict(list)
+    for (key, concept), (decision, source) in labels.items():
+        if not (key in unrelated and decision == "no_match" and source == "derived"):
+            by_sentence[key].append(f"{concept}={decision}({source})")
+    print("sentence_hash\tlanguage\thalf\tpolicies\tlabels\tsentence")
+    for key, s in sorted(sentences.items(), key=lambda kv: (kv[1].language or "", kv[0])):
+        policies = ",".join(f"{p}={label}" for p, label in sorted(s.policies))
+        own = ",".join(sorted(by_sentence[key])) + (",unrelated" if key in unrelated else "")
+        print(f"{key}\t{s.language or ''}\t{s.half}\t{policies}\t{own.strip(',')}\t{s.text}")
 
 
 def run(labels_path: Path, reviews_path: Path | None) -> dict:
@@ -361,10 +379,8 @@ def run(labels_path: Path, reviews_path: Path | None) -> dict:
     labels, unrelated = derive_labels(sentences, reviews, team_concepts)
     coded, engine = code_sentences(sentences)
     results = {}
-    for part, half in (("all plans", None), ("half A (tuned on)", "A"), ("half B (held out)", "B")):
-        result = evaluate(
-            sentences, labels, unrelated, coded, team_concepts, model_team_kind, half
-        )
+    for part, half in (("all plans", None), ("half A", "A"), ("half B", "B")):
+        result = evaluate(sentences, labels, unrelated, coded, team_concepts, model_team_kind, half)
         result["targets"] = check_targets(result)
         results[part] = result
     return {
@@ -387,13 +403,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-reviews", action="store_true", help="derived labels only")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="print every evidence sentence with its hash, language and derived labels "
+        "(tab-separated, nothing coded) for a reviewer to read before any coding run",
+    )
     args = parser.parse_args(argv)
+    if args.list:
+        list_sentences(args.labels, None if args.no_reviews else args.reviews)
+        return 0
     report = run(args.labels, None if args.no_reviews else args.reviews)
     print_report(report)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print(f"\nwritten {args.json}")
-    missed = [t for t in report["results"]["all plans"]["targets"] if t[1] is False]
+    missed = [t for t in report["results"]["all plans"]["targets"] if t["met"] is False]
     return 1 if args.check and missed else 0
 
 
