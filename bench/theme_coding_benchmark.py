@@ -137,8 +137,9 @@ def set_reference(codebook, pages) -> tuple[float, int]:
     started = time.perf_counter()
     boundary = r"[^\pL\pN_]"
     sets, extract = {}, []
-    for rule in codebook.rules:
-        extract.append(re2.compile(boundary + "(" + render(rule.body, "re2") + ")" + boundary))
+    for rule in codebook.rules:  # same RE2 options as the engine (DFA memory)
+        body = boundary + "(" + render(rule.body, "re2") + ")" + boundary
+        extract.append(re2.compile(body, options))
     for language in sorted({r.language for r in codebook.rules}):
         rule_set = re2.Set.SearchSet(options)
         indexes = [i for i, r in enumerate(codebook.rules) if r.language == language]

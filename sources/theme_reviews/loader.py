@@ -116,7 +116,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, load: ReviewLoad) -> 
         f"""INSERT INTO raw.theme_mention_reviews
             SELECT lower(trim(mention_id)), lower(trim(decision)), trim(reviewer),
                 cast(trim(reviewed_at) AS TIMESTAMP), nullif(trim(note), ''), {source},
-                source_row, '{digest}', now()
+                source_row, '{digest}'
             FROM review_checked WHERE reason IS NULL"""
     )
     con.execute(
@@ -124,7 +124,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, load: ReviewLoad) -> 
             SELECT {source}, source_row,
                 to_json({{mention_id: mention_id, decision: decision, reviewer: reviewer,
                           reviewed_at: reviewed_at, note: note}})::VARCHAR,
-                {source} || ' row ' || source_row || ': ' || reason, now()
+                {source} || ' row ' || source_row || ': ' || reason
             FROM review_checked WHERE reason IS NOT NULL"""
     )
     load.rows_read = con.execute("SELECT count(*) FROM review_checked").fetchone()[0]
@@ -143,7 +143,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, load: ReviewLoad) -> 
 
 def _quarantine_file(con, path: Path, reason: str, load: ReviewLoad) -> None:
     con.execute(
-        "INSERT INTO raw.theme_mention_reviews_quarantine VALUES (?, NULL, NULL, ?, now())",
+        "INSERT INTO raw.theme_mention_reviews_quarantine VALUES (?, NULL, NULL, ?)",
         [str(path), reason],
     )
     load.rows_quarantined = 1
@@ -180,7 +180,7 @@ def load_dev_eval(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         con.execute("DELETE FROM raw.theme_coding_dev_eval")
         if rows:
             con.executemany(
-                "INSERT INTO raw.theme_coding_dev_eval VALUES (?,?,?,?,?,?,?,?,?,?,?, now())", rows
+                "INSERT INTO raw.theme_coding_dev_eval VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows
             )
         con.execute("COMMIT")
     except BaseException:

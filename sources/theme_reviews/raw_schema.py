@@ -1,4 +1,7 @@
-"""The raw tables of theme-mention reviews and of the dev-set evaluation (created empty)."""
+"""The raw tables of theme-mention reviews and of the dev-set evaluation (created empty).
+
+No load timestamp: a reload of an unchanged file gives identical rows, so the warehouse build
+sees nothing new (pipelines/warehouse/build_inputs.py fingerprints raw tables)."""
 
 import duckdb
 
@@ -7,16 +10,14 @@ DDL = (
     """CREATE TABLE IF NOT EXISTS raw.theme_mention_reviews (
         mention_id VARCHAR NOT NULL, decision VARCHAR NOT NULL, reviewer VARCHAR NOT NULL,
         reviewed_at TIMESTAMP NOT NULL, note VARCHAR, source_file VARCHAR NOT NULL,
-        source_row INTEGER NOT NULL, source_sha256 VARCHAR NOT NULL,
-        loaded_at TIMESTAMP NOT NULL)""",
+        source_row INTEGER NOT NULL, source_sha256 VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS raw.theme_mention_reviews_quarantine (
-        source_file VARCHAR NOT NULL, source_row INTEGER, record VARCHAR, reason VARCHAR NOT NULL,
-        loaded_at TIMESTAMP NOT NULL)""",
+        source_file VARCHAR NOT NULL, source_row INTEGER, record VARCHAR,
+        reason VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS raw.theme_coding_dev_eval (
         part VARCHAR NOT NULL, concept_code VARCHAR NOT NULL, language VARCHAR NOT NULL,
         positives INTEGER, negatives INTEGER, tp INTEGER, fp INTEGER, "precision" DOUBLE,
-        recall DOUBLE, engine VARCHAR, source_file VARCHAR NOT NULL,
-        loaded_at TIMESTAMP NOT NULL)""",
+        recall DOUBLE, engine VARCHAR, source_file VARCHAR NOT NULL)""",
 )
 
 

@@ -60,6 +60,8 @@ def test_theme_coding_builds_and_every_dbt_test_passes(warehouse):
         "assert_theme_coding_meets_thresholds",
         "assert_every_concept_has_patterns_in_every_language",
         "unique_stg_theme_reviews__mention_reviews_mention_id",
+        "theme_review_latest_decision_wins",
+        "plan_theme_mention_one_row_per_mention_with_its_review",
     ):
         assert name in build.stdout, name
 
@@ -156,15 +158,26 @@ def test_only_new_texts_are_coded_and_a_rule_change_recodes_everything(warehouse
     # nothing new: nothing coded, nothing changed
     assert run() == rows
     assert coded_at_version() == before
-    # one new text: only it is coded (its rows are added, the others untouched)
+    # new texts: only they are coded, the rows of the others stay as they were (2,100 texts: the
+    # engine's process pool runs inside dbt)
+    old_rows = "SELECT * FROM intermediate.int_texts_theme_coded ORDER BY ALL"
+    kept = query(path, old_rows)
     con = duckdb.connect(str(path))
     con.execute(
         "INSERT INTO reference.theme_coding_labelled_sentences (sentence_id, language, text) "
-        "VALUES ('new-1', 'en', 'Parents and teachers will meet every term.')"
+        "SELECT 'new-' || i, 'en', 'Parents and teachers will meet in week ' || i || '.' "
+        "FROM range(2100) AS t(i)"
     )
     con.close()
     assert run() > rows
-    assert coded_at_version() == {version: texts + 1}
+    assert coded_at_version() == {version: texts + 2100}
+    assert set(kept) <= set(query(path, old_rows))
+    coded_new = query(
+        path,
+        "SELECT count(*) FROM intermediate.int_texts_theme_coded WHERE concept_code = 'parents' "
+        "AND char_offset = 0",
+    )[0][0]
+    assert coded_new >= 2100
     # a changed rule seed: every text coded again under the new version
     patterns = project / "seeds" / "codebook" / "codebook_patterns.csv"
     with patterns.open("a", encoding="utf-8") as f:
@@ -174,4 +187,4 @@ def test_only_new_texts_are_coded_and_a_rule_change_recodes_everything(warehouse
     run()
     after = coded_at_version()
     assert len(after) == 1 and version not in after
-    assert list(after.values()) == [texts + 1]
+    assert list(after.values()) == [texts + 2100]

@@ -88,3 +88,22 @@ def test_code_eval_report_figures_load_per_part_concept_and_language(tmp_path):
         "SELECT part, concept_code, language, tp, precision FROM raw.theme_coding_dev_eval"
     ).fetchall() == [("all plans", "parents", "en", 3, 0.75)]
     assert load_dev_eval(con, tmp_path / "absent.json") == 0
+
+
+def test_reloading_an_unchanged_file_gives_identical_rows(tmp_path):
+    """The build fingerprints raw tables: an unchanged review file must not look like new data."""
+    path = tmp_path / "theme_mentions.csv"
+    path.write_text(
+        f"mention_id,decision,reviewer,reviewed_at\n{GOOD},accepted,ana,2026-03-01\nx,y,z,w\n",
+        encoding="utf-8",
+    )
+    con = duckdb.connect()
+    tables = ("raw.theme_mention_reviews", "raw.theme_mention_reviews_quarantine")
+
+    def content():
+        return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables]
+
+    load_reviews(con, path)
+    first = content()
+    load_reviews(con, path)
+    assert content() == first
