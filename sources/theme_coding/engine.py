@@ -5,7 +5,8 @@ part there as case-insensitive prefilters); exact extraction, with Unicode word 
 written as classes (`[^\\pL\\pN_](rule)[^\\pL\\pN_]` on the text padded with a space each side,
 restarting each search at the last character of the previous match, so matches are exactly
 those of `(?<!\\w)rule(?!\\w)` with `finditer`); then the drops. Large batches are split over a
-process pool (google-re2 holds the GIL while matching, so threads would not use both cores).
+process pool: it uses both cores whether or not google-re2 releases the GIL (the per-text
+Python work around each match - normalising, offsets, drops, rows - holds it anyway).
 Output equals reference.py's, row for row.
 """
 
