@@ -185,6 +185,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--identity-pages", type=int, default=2_000)
     parser.add_argument("--new-plan-pages", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--output", type=Path, default=RESULTS, help="JSON file to write")
     args = parser.parse_args(argv)
     codebook = load_codebook()
     workers = default_workers()
@@ -288,9 +289,9 @@ def main(argv: list[str] | None = None) -> dict:
         "largest_worker": max_rss_mib(resource.RUSAGE_CHILDREN),
     }
     print(f"peak memory: {results['peak_rss_mib']}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"written {RESULTS.relative_to(REPO_ROOT)}")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written {args.output}")
     return results
 
 

@@ -41,10 +41,8 @@ class CompiledCodebook:
         self.rules = codebook.rules
         options = re2.Options()
         options.max_mem = _SET_MAX_MEM
-        self.extractors = [
-            re2.compile(_BOUNDARY + "(" + render(r.body, "re2") + ")" + _BOUNDARY, options)._regexp
-            for r in self.rules
-        ]
+        self._options = options
+        self._extractors: list = [None] * len(self.rules)  # compiled when a text first needs one
         self.sets: dict[str | None, tuple[object, list[int]]] = {}
         for language in [None, *sorted({r.language for r in self.rules})]:
             indexes = codebook.rules_for(language)
@@ -54,6 +52,14 @@ class CompiledCodebook:
                 rule_set.Add(f"(?i:{body})" if self.rules[i].case_sensitive else body)
             rule_set.Compile()
             self.sets[language] = (rule_set._set, indexes)
+
+    def extractor(self, i: int):
+        """The RE2 program extracting rule `i` with its word boundaries (compiled once)."""
+        found = self._extractors[i]
+        if found is None:
+            body = _BOUNDARY + "(" + render(self.rules[i].body, "re2") + ")" + _BOUNDARY
+            found = self._extractors[i] = re2.compile(body, self._options)._regexp
+        return found
 
     def matches(self, text: str, language: str | None) -> list[tuple[int, int, int]]:
         """(rule index, start, end) in characters of every whole-word match, sorted."""
@@ -75,7 +81,7 @@ class CompiledCodebook:
                 cased = normalise_keep_case(text)
                 buffers[True] = (b" " + cased.encode("utf-8") + b" ", cased.isascii())
             buffer, ascii_only = buffers[case_sensitive]
-            match, end, pos = self.extractors[i].Match, len(buffer), 0
+            match, end, pos = self.extractor(i).Match, len(buffer), 0
             while True:
                 spans = match(_UNANCHORED, buffer, pos, end)
                 if spans[0] == _NO_MATCH:
