@@ -17,12 +17,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     from .literature.definitions import build_defs as literature_defs
     from .programme_records.definitions import build_defs as programme_records_defs
     from .sector_plans.definitions import build_defs as sector_plans_defs
+    from .theme_reviews.definitions import build_defs as theme_reviews_defs
     from .warehouse.definitions import build_defs as warehouse_defs
 
     return dg.Definitions.merge(
         programme_records_defs(settings.sensor_interval_seconds),
         literature_defs(),
         sector_plans_defs(settings.plans_sensor_interval_seconds),
+        theme_reviews_defs(settings.sensor_interval_seconds),
         warehouse_defs(settings.automation_interval_seconds),
         dg.Definitions(
             resources=build_resources(settings),

@@ -137,7 +137,7 @@ def to_neutral(pattern: str, where: str) -> str:
         elif c == " ":
             if in_class:
                 raise CodebookError(f"{where}: a space inside [...] (write [- ]): {pattern!r}")
-            out.append(" +")
+            out.append("(?: +)")
             i += 1
             continue
         out.append(c)
@@ -200,23 +200,40 @@ def load_codebook(seeds_dir: str | Path | None = None) -> Codebook:
     """Load the rule seeds (proximity rules are optional). `seeds_dir` defaults to
     `LT_CODEBOOK_SEEDS_DIR` or this checkout's `dbt_project/seeds/codebook`."""
     seeds = Path(seeds_dir or os.environ.get("LT_CODEBOOK_SEEDS_DIR") or DEFAULT_SEEDS_DIR)
-    digest = hashlib.sha256(ENGINE_SEMANTICS.encode())
-    rules: list[Rule] = []
-    key_cols = ("concept_type", "concept_code", "language")
+    tables: dict[str, list[tuple[str, dict]]] = {}
     for name in RULE_FILES:
         path = seeds / name
         if not path.exists():
             if name == PROXIMITY_FILE:
                 continue
             raise CodebookError(f"{path}: rule file not found")
-        digest.update(f"\x00{name}\x00".encode() + path.read_bytes())
-        if name == PROXIMITY_FILE:
-            cols = (*key_cols, "term_a", "term_b", "max_words")
-        else:
-            cols = (*key_cols, "pattern")
-        for line, row in _read(path, cols):
-            where = f"{path}:{line}"
-            ctype, code, lang, *rest = _clean(row, cols, where)
+        tables[name] = [(f"{path}:{line}", row) for line, row in _read(path, _columns(name))]
+    codebook = codebook_from_rows(tables)
+    codebook.seeds_dir = seeds
+    return codebook
+
+
+def _columns(name: str) -> tuple[str, ...]:
+    key_cols = ("concept_type", "concept_code", "language")
+    if name == PROXIMITY_FILE:
+        return (*key_cols, "term_a", "term_b", "max_words")
+    return (*key_cols, "pattern")
+
+
+def codebook_from_rows(tables: dict[str, list[tuple[str, dict]]]) -> Codebook:
+    """The codebook from rule rows keyed by seed file name (`codebook_patterns.csv`...), each
+    row with where it comes from (for messages). The dbt model passes the seed tables' rows,
+    the command line the CSV files' rows: the same rows give the same rules and version."""
+    digest = hashlib.sha256(ENGINE_SEMANTICS.encode())
+    rules: list[Rule] = []
+    for name in RULE_FILES:
+        cols = _columns(name)
+        for where, row in tables.get(name, []):
+            values = _clean(
+                {c: "" if row.get(c) is None else str(row.get(c)) for c in cols}, cols, where
+            )
+            digest.update(("\x1e" + name + "\x1f" + "\x1f".join(values)).encode("utf-8"))
+            ctype, code, lang, *rest = values
             lang = lang.lower()
             if name == PROXIMITY_FILE:
                 a, b, n = rest
@@ -236,4 +253,4 @@ def load_codebook(seeds_dir: str | Path | None = None) -> Codebook:
                     rule_id(ctype, code, lang, text), kind, ctype, code, lang, text, body, cs, where
                 )
             )
-    return Codebook(rules=rules, version=digest.hexdigest()[:16], seeds_dir=seeds)
+    return Codebook(rules=rules, version=digest.hexdigest()[:16])
