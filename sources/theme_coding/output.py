@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 import pandas as pd
 
@@ -24,7 +23,6 @@ COLUMNS = [
 ]
 DROPPED_COLUMNS = ["dropped_by"]
 CONTEXT_CHARS = 80
-_SPACES = re.compile(r"\s+")
 
 
 def text_hash(nfc_text: str) -> str:
@@ -40,7 +38,7 @@ def mention_id(text_digest: str, concept_code: str, char_offset: int, match_leng
 
 def context(nfc_text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> str:
     """Up to `chars` characters either side of the match, whitespace collapsed."""
-    return _SPACES.sub(" ", nfc_text[max(start - chars, 0) : end + chars]).strip()
+    return " ".join(nfc_text[max(start - chars, 0) : end + chars].split())
 
 
 def language_of(value) -> str | None:
