@@ -22,7 +22,7 @@ export DAGSTER_HOME ?= $(CURDIR)/$(if $(filter production,$(LT_DAGSTER_INSTANCE)
 # dagster-dbt finds dbt on PATH (e.g. `dagster dev` re-parses the project on load).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test ui lint docs data-docs lock clean code-texts
+.PHONY: install run test ui lint docs data-docs lock clean code-texts code-eval
 
 install: $(STAMP)
 
@@ -58,6 +58,13 @@ data-docs: $(STAMP)
 # (columns id, text and optionally language; see docs/theme_coding.md).
 code-texts: $(STAMP)
 	$(BIN)/python -m pipelines.code_texts $(IN) $(OUT)
+
+# Precision and recall of the theme coding on third-party labelled plan text (docs/theme_coding.md):
+# make code-eval [LABELS=file in the cgd_rag_labels format] [JSON=warehouse/reports/code_eval.json]
+LABELS ?= $(or $(LT_SHARED_DATA_DIR),$(CURDIR)/../shared/data)/planipolis/cgd_rag_labels_dev.csv
+JSON ?= warehouse/reports/code_eval.json
+code-eval: $(STAMP)
+	$(BIN)/python -m pipelines.code_eval $(LABELS) --json $(JSON)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

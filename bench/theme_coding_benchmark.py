@@ -1,14 +1,21 @@
-"""Theme-coding throughput: pages coded per second by the dbt macro code_texts in DuckDB, and the
-same pages matched by a plain Python `re` loop with the same compiled patterns, in the same run.
+"""Theme-coding throughput of the engine (sources/theme_coding/), against a set-matching
+reference and the plain Python `re` reference implementation, in the same run.
 
-    .venv/bin/python bench/theme_coding_benchmark.py [--pages 10000] [--seed 7]
+    PYTHONPATH=. .venv/bin/python bench/theme_coding_benchmark.py [--sizes 10000 100000]
+        [--identity-pages 2000] [--new-plan-pages 300] [--seed 7]
 
-The corpus is generated: pages of ~2,000 characters in en/fr/es/pt, a third of their sentences
-drawn from the labelled sentences (dense in codebook concepts: dbt_project/seeds/theme_coding/),
-the rest from a bank of ordinary plan sentences (enrolment, finance, construction...). The SQL is
-rendered by dbt from the macro, exactly as `python -m pipelines.code_texts` does. The Python loop
-only normalises and matches (no exclusions, no nesting rule), so it does strictly less work.
-Writes bench/results/theme_coding.json.
+Corpus: generated pages of ~2,000 characters in en/fr/es/pt, a third of their sentences drawn
+from the labelled sentences (dense in codebook concepts), the rest ordinary plan sentences,
+line-wrapped like extracted PDF text. For each size:
+- engine: `code_texts` with every core (process pool), all rules and drops, output rows built;
+- set-matching reference: one process, google-re2 `Set` over the text's language's rules, then
+  exact extraction of the rules it names (word boundaries as classes), no drops, no output rows:
+  what the engine does at its core, written as simply as possible;
+- the ratio engine time / reference time (target <= 1.5).
+Identity: the engine's (id, concept, offset) set equals the Python `re` reference's on the first
+`--identity-pages` pages (that loop is slow). Incremental: the store codes the 10,000 pages, then
+a build with one new plan (`--new-plan-pages` pages) codes only those. Peak memory: max RSS of
+this process and of the worker processes. Writes bench/results/theme_coding.json.
 """
 
 from __future__ import annotations
@@ -19,20 +26,23 @@ import json
 import os
 import platform
 import random
-import re
+import resource
 import sys
-import tempfile
 import time
-import unicodedata
 from pathlib import Path
 
 import duckdb
+import re2
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from pipelines.code_texts import _dbt, load_codebook, render_code_texts_sql  # noqa: E402
-from pipelines.settings import DBT_PROJECT_DIR, WAREHOUSE_FILE_NAME  # noqa: E402
+from pipelines.settings import DBT_PROJECT_DIR  # noqa: E402
+from sources.theme_coding import code_texts, load_codebook, reference  # noqa: E402
+from sources.theme_coding.codebook import render  # noqa: E402
+from sources.theme_coding.engine import default_workers, shutdown_pools  # noqa: E402
+from sources.theme_coding.normalise import nfc, normalise, normalise_keep_case  # noqa: E402
+from sources.theme_coding.store import code_new_texts  # noqa: E402
 
 RESULTS = REPO_ROOT / "bench" / "results" / "theme_coding.json"
 LABELLED = DBT_PROJECT_DIR / "seeds" / "theme_coding" / "theme_coding_labelled_sentences.csv"
@@ -120,101 +130,169 @@ def generate_pages(n_pages: int, seed: int) -> list[tuple[str, str, str]]:
     return pages
 
 
-def python_normalise(text: str) -> str:
-    """The macro normalise_text_for_coding, restated for the baseline only."""
-    text = unicodedata.normalize("NFC", text).lower()
-    text = text.translate(str.maketrans("’‘ʼ´`‐‑‒–—", "'''''-----"))
-    decomposed = unicodedata.normalize("NFD", text)
-    text = unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+def set_reference(codebook, pages) -> tuple[float, int]:
+    """Seconds and raw matches of the set-matching reference (one process, no drops)."""
+    options = re2.Options()
+    options.max_mem = 1 << 30
+    started = time.perf_counter()
+    boundary = r"[^\pL\pN_]"
+    sets, extract = {}, []
+    for rule in codebook.rules:  # same RE2 options as the engine (DFA memory)
+        body = boundary + "(" + render(rule.body, "re2") + ")" + boundary
+        extract.append(re2.compile(body, options))
+    for language in sorted({r.language for r in codebook.rules}):
+        rule_set = re2.Set.SearchSet(options)
+        indexes = [i for i, r in enumerate(codebook.rules) if r.language == language]
+        for i in indexes:
+            body = render(codebook.rules[i].body, "re2")
+            rule_set.Add(f"(?i:{body})" if codebook.rules[i].case_sensitive else body)
+        rule_set.Compile()
+        sets[language] = (rule_set, indexes)
+    found = 0
+    for _, language, text in pages:
+        text = nfc(text)
+        lower = normalise(text)
+        rule_set, indexes = sets[language]
+        for h in rule_set.Match(lower) or ():
+            rule = codebook.rules[indexes[h]]
+            padded = " " + (normalise_keep_case(text) if rule.case_sensitive else lower) + " "
+            pos, rx = 0, extract[indexes[h]]
+            while (m := rx.search(padded, pos)) is not None:
+                found += 1
+                pos = m.end(1) - 1
+    return time.perf_counter() - started, found
+
+
+def run_engine(codebook, pages, workers) -> tuple[float, object]:
+    started = time.perf_counter()
+    mentions = code_texts(
+        codebook,
+        [p[0] for p in pages],
+        [p[2] for p in pages],
+        [p[1] for p in pages],
+        workers=workers,
     )
-    return re.sub(r"[\s\u00a0\u2007\u202f]", " ", text)
+    return time.perf_counter() - started, mentions
 
 
-def compiled_patterns(scratch: Path, warehouse: Path) -> list[tuple[str, str]]:
-    inline = "{{ codebook_compiled_patterns() }}"
-    compile_warehouse = scratch / "compile" / WAREHOUSE_FILE_NAME
-    compile_warehouse.parent.mkdir(parents=True, exist_ok=True)
-    output = _dbt(["compile", "--quiet", "--output", "json", "--inline", inline], compile_warehouse)
-    sql = json.loads(output)["compiled"]
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        rows = con.execute(
-            f"SELECT language, compiled_pattern FROM ({sql}) WHERE NOT is_exclusion"
-        ).fetchall()
-    finally:
-        con.close()
-    # RE2 writes code points as \x{00a0}; Python's re as \u00a0 (none occur in patterns today)
-    return [(lang, re.sub(r"\\x\{([0-9a-fA-F]{4})\}", r"\\u\1", p)) for lang, p in rows]
-
-
-def run_python(pages, patterns) -> tuple[float, int]:
-    by_language: dict[str, list[re.Pattern]] = {}
-    for lang, pattern in patterns:
-        by_language.setdefault(lang, []).append(re.compile(pattern))
-    start = time.perf_counter()
-    matches = 0
-    for _, lang, text in pages:
-        normalised = python_normalise(text)
-        for compiled in by_language[lang]:
-            for _match in compiled.finditer(normalised):
-                matches += 1
-    return time.perf_counter() - start, matches
+def max_rss_mib(who) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--pages", type=int, default=10_000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--identity-pages", type=int, default=2_000)
+    parser.add_argument("--new-plan-pages", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--output", type=Path, default=RESULTS, help="JSON file to write")
     args = parser.parse_args(argv)
-
-    load_average = round(os.getloadavg()[0], 2)
-    pages = generate_pages(args.pages, args.seed)
-    with tempfile.TemporaryDirectory(prefix="theme_coding_bench_") as scratch_name:
-        scratch = Path(scratch_name)
-        warehouse = scratch / WAREHOUSE_FILE_NAME
-        load_codebook(warehouse)
-        sql = render_code_texts_sql("bench_pages", ["page_id"], "text", "language", scratch)
-        patterns = compiled_patterns(scratch, warehouse)
-
-        con = duckdb.connect(str(warehouse))
-        con.execute("CREATE TABLE bench_pages (page_id VARCHAR, language VARCHAR, text VARCHAR)")
-        con.executemany("INSERT INTO bench_pages VALUES (?, ?, ?)", pages)
-        threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
-        start = time.perf_counter()
-        con.execute(f"CREATE TABLE bench_mentions AS {sql}")
-        duckdb_seconds = time.perf_counter() - start
-        mentions, coded_pages = con.execute(
-            "SELECT count(*), count(DISTINCT page_id) FROM bench_mentions"
-        ).fetchone()
-        con.close()
-
-    python_seconds, python_matches = run_python(pages, patterns)
-    chars = sum(len(p[2]) for p in pages)
-    result = {
-        "pages": len(pages),
-        "mean_chars_per_page": round(chars / len(pages)),
-        "languages": sorted({p[1] for p in pages}),
-        "patterns": len(patterns),
-        "duckdb_threads": threads,
-        "duckdb_seconds": round(duckdb_seconds, 2),
-        "duckdb_pages_per_second": round(len(pages) / duckdb_seconds, 1),
-        "duckdb_mentions_after_rules": mentions,
-        "duckdb_pages_with_mentions": coded_pages,
-        "python_re_seconds": round(python_seconds, 2),
-        "python_re_pages_per_second": round(len(pages) / python_seconds, 1),
-        "python_re_raw_matches": python_matches,
-        "speedup_duckdb_vs_python_re": round(python_seconds / duckdb_seconds, 2),
-        "duckdb_version": duckdb.__version__,
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()}, {platform.system()}, {os.cpu_count()} cpus",
-        "load_average_1min_at_start": load_average,
+    codebook = load_codebook()
+    workers = default_workers()
+    results: dict = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "workers": workers,
+            "python": platform.python_version(),
+        },
+        "rules": len(codebook.rules),
+        "codebook_version": codebook.version,
+        "sizes": {},
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    for key, value in result.items():
-        print(f"{key:32} {value}")
-    return result
+    # warm the pool (process start and compilation are paid once per pipeline step)
+    warm_started = time.perf_counter()
+    run_engine(codebook, generate_pages(4_000, args.seed + 1), workers)
+    results["pool_start_and_compile_seconds"] = round(time.perf_counter() - warm_started, 2)
+    for size in args.sizes:
+        pages = generate_pages(size, args.seed)
+        chars = sum(len(p[2]) for p in pages)
+        engine_s, mentions = run_engine(codebook, pages, workers)
+        ref_s, raw = set_reference(codebook, pages)
+        one_s, _ = run_engine(codebook, pages[: min(size, 10_000)], 1)
+        row = {
+            "pages": size,
+            "mean_page_chars": round(chars / size),
+            "engine_seconds": round(engine_s, 2),
+            "engine_pages_per_s": round(size / engine_s),
+            "engine_mentions": len(mentions),
+            "engine_one_process_pages_per_s": round(min(size, 10_000) / one_s),
+            "set_reference_seconds": round(ref_s, 2),
+            "set_reference_pages_per_s": round(size / ref_s),
+            "set_reference_raw_matches": raw,
+            "engine_to_set_reference_time_ratio": round(engine_s / ref_s, 2),
+        }
+        results["sizes"][str(size)] = row
+        print(
+            f"{size:>7} pages: engine {row['engine_pages_per_s']:>6} pages/s "
+            f"({engine_s:.1f} s, {workers} processes, {len(mentions)} mentions; one process "
+            f"{row['engine_one_process_pages_per_s']} pages/s) | set reference "
+            f"{row['set_reference_pages_per_s']} pages/s ({ref_s:.1f} s) | ratio "
+            f"{row['engine_to_set_reference_time_ratio']}",
+            flush=True,
+        )
+        if size == args.sizes[0]:
+            sample = pages[: args.identity_pages]
+            ids, texts, langs = zip(*[(p[0], p[2], p[1]) for p in sample], strict=True)
+            started = time.perf_counter()
+            slow = reference.code_texts(codebook, ids, texts, langs)
+            slow_s = time.perf_counter() - started
+            fast = code_texts(codebook, ids, texts, langs, workers=workers)
+            key = ["text_id", "concept_code", "char_offset"]
+            same = set(map(tuple, fast[key].values)) == set(map(tuple, slow[key].values))
+            results["identity"] = {
+                "pages": len(sample),
+                "identical_id_concept_offset": same,
+                "identical_rows": bool(fast.equals(slow)),
+                "mentions": len(fast),
+                "python_re_reference_pages_per_s": round(len(sample) / slow_s),
+            }
+            print(
+                f"identity on {len(sample)} pages: engine == Python re reference: {same} "
+                f"(rows identical: {fast.equals(slow)}; "
+                f"reference {len(sample) / slow_s:.0f} pages/s)",
+                flush=True,
+            )
+            con = duckdb.connect()
+            con.execute("CREATE TABLE pages (page_id VARCHAR, language VARCHAR, text VARCHAR)")
+            con.executemany("INSERT INTO pages VALUES (?, ?, ?)", pages)
+            full = code_new_texts(
+                con, codebook, "SELECT text, language FROM pages", workers=workers
+            )
+            new_plan = generate_pages(args.new_plan_pages, args.seed + 99)
+            con.executemany(
+                "INSERT INTO pages VALUES (?, ?, ?)",
+                [(f"new-{p[0]}", p[1], p[2] + " (new plan)") for p in new_plan],
+            )
+            one = code_new_texts(con, codebook, "SELECT text, language FROM pages", workers=workers)
+            again = code_new_texts(
+                con, codebook, "SELECT text, language FROM pages", workers=workers
+            )
+            results["incremental"] = {
+                "full_pages_coded": full.texts_coded,
+                "full_seconds": round(full.seconds, 2),
+                "new_plan_pages": args.new_plan_pages,
+                "new_plan_pages_coded": one.texts_coded,
+                "new_plan_seconds": round(one.seconds, 2),
+                "nothing_new_pages_coded": again.texts_coded,
+                "nothing_new_seconds": round(again.seconds, 2),
+            }
+            print(
+                f"incremental: full {full.texts_coded} pages {full.seconds:.1f} s; one new plan "
+                f"codes {one.texts_coded} pages in {one.seconds:.2f} s; nothing new codes "
+                f"{again.texts_coded} pages in {again.seconds:.2f} s",
+                flush=True,
+            )
+            con.close()
+    shutdown_pools()
+    results["peak_rss_mib"] = {
+        "main_process": max_rss_mib(resource.RUSAGE_SELF),
+        "largest_worker": max_rss_mib(resource.RUSAGE_CHILDREN),
+    }
+    print(f"peak memory: {results['peak_rss_mib']}")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written {args.output}")
+    return results
 
 
 if __name__ == "__main__":

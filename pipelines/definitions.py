@@ -20,6 +20,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     from .programme_records.definitions import build_defs as programme_records_defs
     from .reports.definitions import build_defs as reports_defs
     from .sector_plans.definitions import build_defs as sector_plans_defs
+    from .theme_reviews.definitions import build_defs as theme_reviews_defs
     from .warehouse.definitions import build_defs as warehouse_defs
     from .worldbank.definitions import build_defs as worldbank_defs
 
@@ -28,6 +29,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         literature_defs(),
         sector_plans_defs(settings.plans_sensor_interval_seconds),
         worldbank_defs(),
+        theme_reviews_defs(settings.sensor_interval_seconds),
         warehouse_defs(settings.automation_interval_seconds),
         reports_defs(),
         operations_defs(),

@@ -323,6 +323,19 @@ def run_pipeline(
         outcome.ingested["literature"] = FileOutcome(
             file="literature pages", ok=False, error=failure_message(literature)
         )
+    with display.step("theme reviews") as step:
+        reviews = defs.resolve_job_def("load_theme_reviews").execute_in_process(
+            run_config=_run_config(log_level),
+            instance=instance,
+            tags=_local_tags(),
+            raise_on_error=False,
+        )
+        run_ids.append(reviews.run_id)
+        step.detail = "ok" if reviews.success else "NEEDS ATTENTION"
+    if not reviews.success:
+        outcome.ingested["theme reviews"] = FileOutcome(
+            file="theme reviews", ok=False, error=failure_message(reviews)
+        )
     with display.step("sector plans (demo site)") as step:
         plans = run_sector_plans(defs, instance, log_level, tags=_local_tags(), outcome=outcome)
         failed = [key for key, result in plans.items() if not result["ok"]]

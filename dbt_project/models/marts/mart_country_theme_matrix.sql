@@ -1,6 +1,7 @@
 -- The seed study's table in long form: one row per country and codebook concept, for every
 -- focus country (with or without plans) and every other country with a loaded plan. Pivot it
--- for the wide table (docs/sector_plans.md):
+-- for the wide table (docs/sector_plans.md). Every count comes twice: all mentions the coder
+-- found, and only those an analyst accepted (reviews/theme_mentions.csv, docs/theme_coding.md):
 --   PIVOT marts.mart_country_theme_matrix ON concept_code USING first(plans_mentioning)
 --   GROUP BY country_code, country_name, plans_loaded;
 with loaded_plans as (
@@ -44,7 +45,12 @@ cells as (
         t.concept_type,
         t.concept_code,
         count(distinct t.plan_key) as plans_mentioning,
+        count(distinct t.plan_key) filter (
+            where t.accepted_mention_count > 0
+        ) as plans_mentioning_accepted,
         sum(t.mention_count) as mention_count,
+        sum(t.accepted_mention_count) as accepted_mention_count,
+        sum(t.rejected_mention_count) as rejected_mention_count,
         sum(t.page_count) as page_count
     from loaded_plans as p
     inner join {{ ref('fct_plan_theme') }} as t on p.plan_key = t.plan_key
@@ -66,7 +72,14 @@ select
         when coalesce(n.plans_loaded, 0) > 0
             then round(coalesce(x.plans_mentioning, 0) / n.plans_loaded, 3)
     end as share_of_plans,
-    coalesce(x.plans_mentioning, 0) > 0 as is_mentioned
+    coalesce(x.plans_mentioning, 0) > 0 as is_mentioned,
+    coalesce(x.plans_mentioning_accepted, 0) as plans_mentioning_accepted,
+    coalesce(x.accepted_mention_count, 0)::bigint as accepted_mention_count,
+    coalesce(x.rejected_mention_count, 0)::bigint as rejected_mention_count,
+    case
+        when coalesce(n.plans_loaded, 0) > 0
+            then round(coalesce(x.plans_mentioning_accepted, 0) / n.plans_loaded, 3)
+    end as share_of_plans_accepted
 from matrix_countries as m
 cross join concepts as k
 left join {{ ref('countries') }} as c on m.country_code = c.country_code
