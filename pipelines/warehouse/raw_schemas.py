@@ -5,8 +5,8 @@ import duckdb
 from sources.literature.raw_schema import ensure_raw_schema as ensure_literature
 from sources.programme_records.raw_schema import ensure_raw_schema as ensure_programme_records
 from sources.sector_plans.raw_schema import ensure_raw_schema as ensure_sector_plans
-from sources.worldbank.raw_schema import ensure_raw_schema as ensure_worldbank
 from sources.theme_reviews.raw_schema import ensure_raw_schema as ensure_theme_reviews
+from sources.worldbank.raw_schema import ensure_raw_schema as ensure_worldbank
 
 ENSURE_RAW_SCHEMAS = (
     ensure_programme_records,

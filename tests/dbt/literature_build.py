@@ -35,8 +35,7 @@ def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
         "--log-path",
         str(tmp_path / "logs"),
         "--select",
-        "+dim_country source:literature+"
-        " +fct_publication_theme +mart_literature_coding_sheet",
+        "+dim_country source:literature+ +fct_publication_theme +mart_literature_coding_sheet",
         "--indirect-selection",
         "cautious",
     ]
