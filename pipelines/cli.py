@@ -140,7 +140,7 @@ def run_summary(settings: Settings, outcome) -> str:
             + (f" (failed checks: {failed})" if failed else "")
         )
     published = settings.publish_dir / settings.warehouse_path.name
-    lines.append(f"  {published_totals(published)}")
+    lines.append(f"  {published_totals(published, settings.warehouse_path)}")
     lines.append(f"  detail: {_relative(outcome.log_file)}")
     dbt_log = settings.log_dir / "dbt" / f"{outcome.build.run_id}.log" if outcome.build else None
     if dbt_log is not None and dbt_log.exists():

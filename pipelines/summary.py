@@ -79,14 +79,16 @@ def landing_notes(archive_dir: Path, since: datetime) -> list[str]:
     return notes
 
 
-def published_totals(published: Path) -> str:
-    """One line: how many marts and rows the published copy holds, and where it is."""
+def published_totals(published: Path, live: Path) -> str:
+    """One line: how many marts and rows the published copy holds, and where it is. Counted in
+    the live file (a publish copies its marts): a run never opens the published copy, which a
+    BI tool may hold open, even read-write."""
     if not published.exists():
         return f"published: nothing yet ({published} does not exist)"
     try:
-        con = connect_waiting(published, read_only=True, wait_seconds=10)
+        con = connect_waiting(live, read_only=True, wait_seconds=10)
     except (WarehouseLocked, duckdb.Error) as exc:
-        return f"published: {published} could not be read: {exc}"
+        return f"published: {published} (its totals could not be read from {live}: {exc})"
     try:
         marts = [
             row[0]
