@@ -235,8 +235,6 @@ def evaluate_landing(
     seen: dict[str, str] = state.get("seen", {})
     archive = landing.archive_path
     now = datetime.now(UTC)
-    if "journal_offset" not in state:
-        reconcile_archive(archive, now)
     offset = state.get("journal_offset", 0)
     # One stat per entry; only new or changed entries are classified, read and hashed.
     present = entry_identities(landing.landing_path)
@@ -247,6 +245,10 @@ def evaluate_landing(
         time.sleep(wait)
         present = entry_identities(landing.landing_path)
         changed = {path for path, identity in present.items() if seen.get(path) != identity}
+    if "journal_offset" not in state:
+        reconcile_archive(archive, now)
+    elif changed:
+        clean_incoming(archive)  # copies a dead process left (one listing, usually empty)
     entries = scan_landing(landing.landing_path, landing.settle_seconds, only=changed)
     # What a tick that died wrote since the cursor: recognised, not written twice.
     tail, _ = read_journal_tail(archive, offset) if changed or offset == 0 else ([], offset)
