@@ -98,6 +98,40 @@ def test_links_are_journalled_and_never_followed(defs, instance, settings):
     assert not (settings.archive_dir / "files").exists()
 
 
+def test_a_hard_link_is_journalled_and_never_read(defs, instance, settings):
+    folder = settings.landing_dir / "acme"
+    folder.mkdir()
+    os.link("/etc/passwd", folder / "passwd.csv")
+    assert ingest_requests(tick_landing_sensor(defs, instance)) == []
+    record = journal(settings)["acme/passwd.csv"]
+    assert record["outcome"] == "ignored" and "hard link" in record["reason"]
+    assert not (settings.archive_dir / "files").exists()  # its bytes were never copied
+
+
+def test_names_that_are_not_utf8_or_hold_a_newline_are_journalled_and_loaded(
+    defs, instance, settings
+):
+    folder = os.fsencode(settings.landing_dir / "acme")
+    os.makedirs(folder)
+    data = (SAMPLE_DIR / "late_submissions_2024.csv").read_bytes()
+    for name in (b"bad\xffname.csv", b"two\nlines.csv", b"n" * 251 + b".csv"):
+        with open(os.path.join(folder, name), "wb") as out:
+            out.write(data + name)  # different bytes: not duplicates of each other
+    requests = ingest_requests(tick_landing_sensor(defs, instance))
+    records = journal(settings)
+    assert set(records) == {
+        "acme/bad\\xffname.csv",
+        "acme/two\\nlines.csv",
+        f"acme/{'n' * 251}.csv",
+    }
+    assert {r["outcome"] for r in records.values()} == {"to_load"}
+    raw = bytes.fromhex(records["acme/bad\\xffname.csv"]["entry_path_bytes"])
+    assert raw == b"acme/bad\xffname.csv"
+    assert len(requests) == 3 and not os.listdir(folder)
+    bad = next(r for r in requests if "xff" in r.partition_key)
+    assert ingest(defs, instance, bad).success
+
+
 def test_an_entry_that_stays_is_read_once(defs, instance, settings):
     """Ignored entries stay in landing; the cursor keeps a tick from reading them again, and a
     file rewritten after it was read is not removed unread."""
