@@ -183,10 +183,15 @@ def reconcile_archive(archive_dir: Path, now: datetime | None = None) -> list[di
     return records
 
 
-def _has_run(instance: dg.DagsterInstance, key: str) -> bool:
-    return bool(
-        instance.get_run_ids(filters=dg.RunsFilter(tags={"dagster/partition": key}), limit=1)
-    )
+def _keys_with_runs(instance: dg.DagsterInstance, keys: list[str], chunk: int = 500) -> set[str]:
+    """The partitions among `keys` that have a run of any job (one query per `chunk` keys)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), chunk):
+        runs = instance.get_runs(
+            filters=dg.RunsFilter(tags={"dagster/partition": keys[start : start + chunk]})
+        )
+        found.update(run.tags.get("dagster/partition") for run in runs)
+    return found
 
 
 def _pending_runs(
@@ -200,13 +205,19 @@ def _pending_runs(
     before asking, or `make run` died before running it): a request for each, and the offset
     the cursor may move to (the first delivery still without a run, else the end)."""
     requests, first_open = [], end
-    for position, record in tail:
-        key = record.get("file_id")
-        if record.get("outcome") != TO_LOAD or not key or key in skip:
+    journalled = [
+        (position, record["file_id"], record)
+        for position, record in tail
+        if record.get("outcome") == TO_LOAD and record.get("file_id")
+    ]
+    to_check = sorted({key for _, key, _ in journalled} - requested - set(skip))
+    with_runs = _keys_with_runs(instance, to_check) if to_check else set()
+    for position, key, record in journalled:
+        if key in skip:
             continue
         if key in requested:
             first_open = min(first_open, position)
-        elif not _has_run(instance, key):
+        elif key not in with_runs:
             requests.append(
                 dg.RunRequest(
                     job_name=ingest_programme_records.name,
