@@ -47,6 +47,7 @@ from sources.programme_records.archive import (
     place_in_archive,
     read_journal,
     read_journal_tail,
+    sync_archive,
 )
 from sources.programme_records.faults import fault_point
 from sources.programme_records.landing import (
@@ -277,7 +278,9 @@ def evaluate_landing(
             continue
         fault_point("scan.before_copy")
         try:
-            copy, sha256, size = copy_to_incoming(landing.landing_path, archive, entry)
+            copy, sha256, size = copy_to_incoming(
+                landing.landing_path, archive, entry, durable=False
+            )
         except FileNotFoundError:
             # Gone since the scan: picked up by a concurrent tick (which journals it) or taken
             # back before it was read (nothing was delivered).
@@ -330,7 +333,9 @@ def evaluate_landing(
     append_journal(archive, journal)
     fault_point("scan.after_journal")
     for delivery, copy in to_place:
-        place_in_archive(archive, delivery, copy)
+        place_in_archive(archive, delivery, copy, durable=False)
+    if to_move:
+        sync_archive(archive)  # the copies are on disk before any original leaves landing
     fault_point("scan.after_archive")
     for entry in to_move:
         if _move_out(landing.landing_path, entry):

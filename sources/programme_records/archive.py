@@ -20,6 +20,7 @@ bytes in hex (`entry_path_bytes`) when it is not.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
@@ -105,11 +106,12 @@ _counter = iter(range(1 << 62))
 
 
 def copy_to_incoming(
-    landing_dir: Path, archive_dir: Path, entry: LandingEntry
+    landing_dir: Path, archive_dir: Path, entry: LandingEntry, durable: bool = True
 ) -> tuple[Path, str, int]:
     """Copy a file entry's bytes into `<archive>/files/.incoming/` while hashing them; returns
     (the copy, sha256, size). Only reads the delivered file. Refused (`Refused`) when the open
-    file is not the regular, single-link file the scan saw (swapped or rewritten since)."""
+    file is not the regular, single-link file the scan saw (swapped or rewritten since).
+    `durable=False` leaves the flush to one `sync_archive` for many copies."""
     source = landing_dir / entry.entry_path
     # Never follow a link, never block on a FIFO swapped in since the scan.
     fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -128,8 +130,9 @@ def copy_to_incoming(
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
                 out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
     return tmp, digest.hexdigest(), tmp.stat().st_size
 
 
@@ -155,9 +158,25 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def place_in_archive(archive_dir: Path, delivery: Delivery, copy: Path | None) -> None:
+def sync_archive(archive_dir: Path) -> None:
+    """Flush everything written under the archive to disk in one call (syncfs of its file
+    system; os.sync where that is missing): what many copies need before their originals leave
+    landing, instead of three fsyncs per file."""
+    fd = os.open(archive_dir, os.O_RDONLY)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if getattr(libc, "syncfs", None) is None or libc.syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+def place_in_archive(
+    archive_dir: Path, delivery: Delivery, copy: Path | None, durable: bool = True
+) -> None:
     """Put a delivery's copy and its delivery.json in place (idempotent: a delivery already
-    placed is left as it is and the copy dropped)."""
+    placed is left as it is and the copy dropped). `durable=False` leaves the flush to one
+    `sync_archive` for many deliveries."""
     folder = _folder(archive_dir, delivery.organisation, delivery.sha256)
     if (folder / DELIVERY_NAME).is_file():
         if copy is not None:
@@ -169,10 +188,12 @@ def place_in_archive(archive_dir: Path, delivery: Delivery, copy: Path | None) -
     meta_tmp = folder / f".{DELIVERY_NAME}.tmp"
     with meta_tmp.open("w", encoding="utf-8") as out:
         out.write(json.dumps(asdict(delivery), indent=2))
-        out.flush()
-        os.fsync(out.fileno())
+        if durable:
+            out.flush()
+            os.fsync(out.fileno())
     meta_tmp.replace(folder / DELIVERY_NAME)
-    _fsync_dir(folder)
+    if durable:
+        _fsync_dir(folder)
 
 
 def archive_delivery(
