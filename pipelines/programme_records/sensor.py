@@ -377,7 +377,8 @@ def evaluate_landing(
             )
         ]
     requests += retries
-    if journal and not one_run:
+    # The journal grew since the cursor (this tick, or one that died before asking): load it.
+    if (journal or end > state.get("journal_offset", 0)) and not one_run:
         size = journal_path(archive).stat().st_size
         requests.append(
             dg.RunRequest(job_name=record_landing_entries.name, run_key=f"journal:{size}")
