@@ -67,7 +67,10 @@ def landing_notes(archive_dir: Path, since: datetime) -> list[str]:
     notes = []
     with journal.open(encoding="utf-8") as lines:
         for line in lines:
-            entry = json.loads(line)
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line torn by a crash mid-write
             if datetime.fromisoformat(entry["seen_at"]) < since:
                 continue
             if entry["outcome"] == "duplicate":
