@@ -221,15 +221,16 @@ def archived_deliveries(archive_dir: Path) -> list[Delivery]:
 
 
 def clean_incoming(archive_dir: Path) -> int:
-    """Remove the copies in `.incoming` left by processes that died mid-copy (scratch: the
-    delivered file is still in landing). Returns how many."""
+    """Remove the copies in `.incoming` left by ticks that died or failed mid-way (scratch: the
+    delivered file is still in landing), keeping only those of other live processes (a tick
+    under way elsewhere). Called before a tick copies anything. Returns how many."""
     removed = 0
     folder = archive_dir / "files" / INCOMING
     if not folder.is_dir():
         return 0
     for tmp in folder.iterdir():
         pid = tmp.name.split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
             tmp.unlink(missing_ok=True)
             removed += 1
     return removed
