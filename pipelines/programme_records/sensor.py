@@ -377,16 +377,24 @@ def evaluate_landing(
             )
         ]
     requests += retries
-    # The journal grew since the cursor (this tick, or one that died before asking): load it.
-    if (journal or end > state.get("journal_offset", 0)) and not one_run:
-        size = journal_path(archive).stat().st_size
+    # The journal grew since its last load was asked for (by this tick, or by one that died
+    # before asking): load it (the single-file run loads it itself).
+    size = journal_path(archive).stat().st_size if journal_path(archive).is_file() else 0
+    if size > state.get("journal_requested", 0) and not one_run:
         requests.append(
             dg.RunRequest(job_name=record_landing_entries.name, run_key=f"journal:{size}")
         )
     unchanged = (
-        not changed and len(seen) == len(present) and offset == state.get("journal_offset")
-    )  # nothing new, nothing removed, no delivery waiting for its run
-    cursor = context.cursor if unchanged else json.dumps({"seen": seen, "journal_offset": offset})
+        not changed
+        and len(seen) == len(present)
+        and offset == state.get("journal_offset")
+        and size == state.get("journal_requested")
+    )  # nothing new, nothing removed, no delivery waiting for its run, the journal loaded
+    cursor = (
+        context.cursor
+        if unchanged
+        else json.dumps({"seen": seen, "journal_offset": offset, "journal_requested": size})
+    )
     if not requests:
         return dg.SensorResult(
             skip_reason=f"{len(present)} entries in {landing.landing_path}, none new",
