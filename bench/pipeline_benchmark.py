@@ -90,7 +90,14 @@ def sensor_tick_seconds(files: int, repeats: int = 5) -> dict:
         with dg.instance_for_test() as instance:
             with sensor_context(instance) as context:
                 first = evaluate_landing(context, landing)
-            cursor = first.cursor
+            for request in first.run_requests:  # the runs the daemon creates for the requests
+                tags = dict(request.tags)
+                if request.partition_key:
+                    tags["dagster/partition"] = request.partition_key
+                instance.add_run(dg.DagsterRun(job_name=request.job_name, tags=tags))
+            with sensor_context(instance, first.cursor) as context:
+                settled = evaluate_landing(context, landing)  # sees every delivery has its run
+            cursor = settled.cursor
             times = []
             for _ in range(repeats):
                 with sensor_context(instance, cursor) as context:

@@ -143,7 +143,7 @@ def run_summary(settings: Settings, outcome) -> str:
             + (f" (failed checks: {failed})" if failed else "")
         )
     published = settings.publish_dir / settings.warehouse_path.name
-    lines.append(f"  {published_totals(published)}")
+    lines.append(f"  {published_totals(published, settings.warehouse_path)}")
     if outcome.reports is not None:
         index = settings.reports_dir / "index.html"
         lines.append(
@@ -251,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if ok else 1
     from .summary import summarise
 
-    published = settings.publish_dir / settings.warehouse_path.name
-    print(summarise(published if published.exists() else settings.warehouse_path))
+    # The live file (read-only, waiting a little if a run holds it): the file statuses and
+    # quarantined lines it lists are not in the published copy, which holds marts only.
+    print(summarise(settings.warehouse_path))
     return 0
 
 

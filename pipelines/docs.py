@@ -7,9 +7,9 @@ external fetch in dbt's page is its usage tracker, loaded only when the manifest
 `send_anonymous_usage_stats: true`; the project turns that off and `generate_docs` checks it.
 
 dbt reads the warehouse for the catalog (column types, row counts), and dbt-duckdb opens its file
-read-write. So dbt runs on a private copy: of the published warehouse (`LT_PUBLISH_DIR`) when
-there is one, else of the live file (`LT_WAREHOUSE_PATH`, with its WAL), never the files
-themselves.
+read-write. So dbt runs on a private copy: of the live file (`LT_WAREHOUSE_PATH`, with its WAL:
+it holds every model, while the published copy holds only marts and reference data), else of
+the published warehouse (`LT_PUBLISH_DIR`), never the files themselves.
 
     python -m pipelines.docs            # writes LT_DBT_DOCS_DIR/static_index.html, prints its path
     python -m pipelines.docs --serve    # ... then serves it on http://127.0.0.1:DOCS_PORT (8080)
@@ -45,12 +45,13 @@ def docs_dir() -> Path:
 
 
 def warehouse_source(settings: Settings) -> Path | None:
-    """The DuckDB file dbt's catalog is read from: the published copy, else the live file, else
-    None (nothing built yet: the docs then describe the models without column types)."""
+    """The DuckDB file dbt's catalog is read from: the live file (every model), else the
+    published copy, else None (nothing built yet: the docs then describe the models without
+    column types)."""
+    if settings.warehouse_path.is_file():
+        return settings.warehouse_path
     published = settings.publish_dir / WAREHOUSE_FILE_NAME
-    if published.is_file():
-        return published
-    return settings.warehouse_path if settings.warehouse_path.is_file() else None
+    return published if published.is_file() else None
 
 
 def _copy_warehouse(source: Path | None, folder: Path) -> Path:

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from sources.programme_records.faults import fault_point
 from sources.programme_records.loader import WHOLE_FILE_REJECTED
 
 from .programme_records.partitions import programme_record_files
-from .programme_records.sensor import FILE_NAME_TAG, evaluate_landing
+from .programme_records.sensor import FILE_NAME_TAG, evaluate_landing, reconcile_archive
 from .progress import Display
 from .run_failures import failure_message
 from .sector_plans.local import run_sector_plans
@@ -293,6 +294,8 @@ def run_pipeline(
     (none, partial or full: candidate build, checks, promote and publish only if all passed)."""
     display = display or Display(io.StringIO())
     outcome = PipelineOutcome(released_runs=release_orphaned_runs(instance))
+    # On start: every archived delivery has its journal line (and then its run, below).
+    reconcile_archive(Path(defs.resources["landing"].archive_dir))
     run_ids: list[str] = []
     with display.step("landing folder") as step:
         tick = tick_landing_sensor(defs, instance)
@@ -303,6 +306,7 @@ def run_pipeline(
     for request in requests:
         label = f"ingest {request.tags.get(FILE_NAME_TAG, request.partition_key)}"
         with display.step(label) as step:
+            fault_point("ingest.before_run")
             run = ingest(defs, instance, request, log_level)
             run_ids.append(run.run_id)
             file_outcome = _file_outcome(request, run, instance)

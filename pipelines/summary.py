@@ -88,7 +88,10 @@ def landing_notes(archive_dir: Path, since: datetime) -> list[str]:
     reasons: dict[str, dict[str, int]] = {}
     with journal.open(encoding="utf-8") as lines:
         for line in lines:
-            entry = json.loads(line)
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line torn by a crash mid-write
             if datetime.fromisoformat(entry["seen_at"]) < since:
                 continue
             if entry["outcome"] == "duplicate":
@@ -116,14 +119,16 @@ def _short(reason: str) -> str:
     return reason.split("; ", 1)[0].split(" (", 1)[0]
 
 
-def published_totals(published: Path) -> str:
-    """One line: how many marts and rows the published copy holds, and where it is."""
+def published_totals(published: Path, live: Path) -> str:
+    """One line: how many marts and rows the published copy holds, and where it is. Counted in
+    the live file (a publish copies its marts): a run never opens the published copy, which a
+    BI tool may hold open, even read-write."""
     if not published.exists():
         return f"published: nothing yet ({published} does not exist)"
     try:
-        con = connect_waiting(published, read_only=True, wait_seconds=10)
+        con = connect_waiting(live, read_only=True, wait_seconds=10)
     except (WarehouseLocked, duckdb.Error) as exc:
-        return f"published: {published} could not be read: {exc}"
+        return f"published: {published} (its totals could not be read from {live}: {exc})"
     try:
         marts = [
             row[0]

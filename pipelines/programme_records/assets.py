@@ -6,7 +6,8 @@ keys, quarantined share) before any of them becomes visible in raw."""
 import dagster as dg
 
 from expectations.programme_records_audit import CHECK_NAME, audit_delivery
-from sources.programme_records.archive import find_delivery
+from sources.programme_records.archive import discarded, find_delivery
+from sources.programme_records.discards import DISCARDED, apply_discard
 from sources.programme_records.loader import FAILED_AUDIT, load_file
 
 from ..settings import EXCEL_EXTENSION, SEEDS_DIR
@@ -78,6 +79,10 @@ def raw_programme_records(
             "the file into the landing folder again.",
             allow_retries=False,
         )
+    discard_reason = discarded(landing.archive_path).get(file_id)
+    if discard_reason is not None:
+        yield from _keep_discarded(context, warehouse, delivery, discard_reason)
+        return
     with warehouse.connect(log=context.log) as con:
         result = load_file(
             con,
@@ -139,3 +144,24 @@ def raw_programme_records(
             "quarantined": dg.MetadataValue.md(result.quarantine_summary()),
         },
     )
+
+
+def _keep_discarded(context, warehouse: WarehouseResource, delivery, reason: str):
+    """A delivery a person discarded stays discarded, whoever runs it again (a retry, the
+    sensor, a rebuild): its rows are kept out of raw and its file row says why."""
+    with warehouse.connect(log=context.log) as con:
+        removed = apply_discard(con, delivery, reason)
+    context.instance.add_run_tags(context.run_id, {OUTCOME_TAG: DISCARDED})
+    context.log.info(f"{delivery.entry_path} was discarded ({reason}); not loaded")
+    yield dg.AssetCheckResult(
+        asset_key=RAW_RECORDS,
+        check_name=AUDIT_CHECK,
+        passed=True,
+        description=f"not audited: the delivery was discarded ({reason})",
+    )
+    common = {"file": delivery.entry_path, "status": DISCARDED, "discard_reason": reason}
+    yield dg.MaterializeResult(
+        asset_key=RAW_RECORDS, metadata={**common, "dagster/row_count": 0, "rows_removed": removed}
+    )
+    yield dg.MaterializeResult(asset_key=RAW_FILES, metadata=common)
+    yield dg.MaterializeResult(asset_key=RAW_QUARANTINE, metadata={**common, "top_reasons": "none"})

@@ -15,7 +15,7 @@ landing_folder = dg.AssetSpec(
     LANDING,
     description="The folder organisations deliver programme-records files into "
     "(`LT_LANDING_DIR/<organisation>/<file>`); watched by programme_records_landing_sensor. "
-    "A delivered file is moved out once archived.",
+    "A delivered file is moved out once journalled and archived.",
     group_name="landing",
     kinds={"folder"},
 )
@@ -46,7 +46,8 @@ def raw_landing_entries(
                     entry_path: 'VARCHAR', organisation: 'VARCHAR', entry_type: 'VARCHAR',
                     size_bytes: 'BIGINT', modified_at: 'TIMESTAMPTZ', sha256: 'VARCHAR',
                     seen_at: 'TIMESTAMPTZ', outcome: 'VARCHAR', reason: 'VARCHAR',
-                    duplicate_of: 'VARCHAR', file_id: 'VARCHAR'}})
+                    duplicate_of: 'VARCHAR', file_id: 'VARCHAR'}}, ignore_errors=true)
+                WHERE entry_path IS NOT NULL  -- a line torn by a crash mid-write
                 QUALIFY row_number() OVER (
                     PARTITION BY entry_path, entry_type, size_bytes, modified_at
                     ORDER BY seen_at) = 1""",

@@ -4,6 +4,15 @@ new file arriving while nothing else runs gets one run that also builds and publ
 depends on it (`ingest_and_publish_programme_records`: the shortest way to the published copy);
 several at once get an ingest run each, and the build sensor then makes one build of them all.
 
+Write-ahead: a tick copies each new file into the archive's scratch folder (only reading it),
+writes the journal lines of everything it found (fsync), places the copies in the archive, and
+only then moves the files out of landing and asks for their runs. A tick that dies at any step
+is re-done by the next: the journal lines it wrote since the cursor's `journal_offset` are
+recognised (not written twice), and every delivery journalled there is checked for a run (one
+that has none is asked for again). The cursor's offset moves past a delivery once it has a run.
+The first tick of a cursor (and `make run`, and the landing commands) also reconcile the
+archive with the journal: a delivery archived with no journal line gets one.
+
 A delivered file is moved out of landing once its bytes are in the archive (the rebuild source),
 so landing holds only what waits or was refused, and a tick costs the same after 10,000
 deliveries as after 10. What stays (ignored entries, a file that could not be removed) is
@@ -24,11 +33,23 @@ from pathlib import Path
 import dagster as dg
 
 from sources.programme_records.archive import (
+    Refused,
     append_journal,
-    archive_delivery,
+    archived_deliveries,
+    clean_incoming,
+    copy_to_incoming,
+    discarded,
+    entry_key,
+    first_delivery,
     journal_path,
     journal_record,
+    new_delivery,
+    place_in_archive,
+    read_journal,
+    read_journal_tail,
+    sync_archive,
 )
+from sources.programme_records.faults import fault_point
 from sources.programme_records.landing import (
     IGNORED,
     TO_LOAD,
@@ -54,6 +75,7 @@ MAX_ATTEMPTS = 6
 RETRY_BASE_SECONDS = 60
 RETRY_MAX_SECONDS = 1800
 NO_RETRY_OUTCOMES = {"failed_audit", "discarded"}
+INGEST_JOBS = (ingest_programme_records.name, ingest_and_publish_programme_records.name)
 
 
 def _move_out(landing_dir: Path, entry) -> bool:
@@ -76,11 +98,13 @@ def retry_delay(attempts: int) -> float:
     return min(RETRY_BASE_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS)
 
 
-def _retries(instance: dg.DagsterInstance, now: float) -> list[dg.RunRequest]:
+def _retries(
+    instance: dg.DagsterInstance, now: float, skip: dict[str, str] | None = None
+) -> list[dg.RunRequest]:
     """Deliveries whose latest ingest run failed for a passing reason, due for another try (an
     ingest-and-publish run counts as an ingest run until its file is loaded: a failure after
     that is the build's, which the build sensor takes up)."""
-    jobs = (ingest_programme_records.name, ingest_and_publish_programme_records.name)
+    jobs = INGEST_JOBS
     failed = [
         run
         for job in jobs
@@ -90,7 +114,7 @@ def _retries(instance: dg.DagsterInstance, now: float) -> list[dg.RunRequest]:
     ]
     # Only partitions with a failed run are looked at (not every delivery ever made): the
     # tick stays as cheap with 10,000 loaded files as with 10.
-    keys = {run.tags.get("dagster/partition") for run in failed} - {None}
+    keys = {run.tags.get("dagster/partition") for run in failed} - {None} - set(skip or {})
     requests = []
     for key in sorted(keys):
         history = [  # newest first
@@ -129,6 +153,85 @@ def _busy(instance: dg.DagsterInstance) -> bool:
     return any(r.job_name in own or r.tags.get(PUBLISHES_TAG) for r in runs)
 
 
+def reconcile_archive(archive_dir: Path, now: datetime | None = None) -> list[dict]:
+    """Make the journal account for the archive: a delivery placed in the archive with no
+    journal line (left by an older version, or a copy restored by hand) gets one, so it is
+    loaded; copies left in the scratch folder by dead processes are removed. Returns the
+    journal lines written. Reads the whole journal: done on start, not every tick."""
+    clean_incoming(archive_dir)
+    journalled = {r.get("file_id") for r in read_journal(archive_dir)}
+    now = now or datetime.now(UTC)
+    missing = [d for d in archived_deliveries(archive_dir) if d.file_id not in journalled]
+    records = [
+        {
+            "entry_path": d.entry_path,
+            "organisation": d.organisation,
+            "entry_type": "file",
+            "size_bytes": d.size_bytes,
+            "modified_at": datetime.fromtimestamp(d.modified_ns / 1e9, UTC).isoformat()
+            if d.modified_ns is not None
+            else None,
+            "sha256": d.sha256,
+            "seen_at": d.delivered_at,
+            "outcome": TO_LOAD,
+            "reason": f"found in the archive with no journal line (recovered {now.isoformat()})",
+            "duplicate_of": None,
+            "file_id": d.file_id,
+        }
+        for d in missing
+    ]
+    append_journal(archive_dir, records)
+    return records
+
+
+def _keys_with_runs(instance: dg.DagsterInstance, keys: list[str], chunk: int = 500) -> set[str]:
+    """The partitions among `keys` that have a run of any job (one query per `chunk` keys)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), chunk):
+        runs = instance.get_runs(
+            filters=dg.RunsFilter(tags={"dagster/partition": keys[start : start + chunk]})
+        )
+        found.update(run.tags.get("dagster/partition") for run in runs)
+    return found
+
+
+def _pending_runs(
+    instance: dg.DagsterInstance,
+    tail: list[tuple[int, dict]],
+    end: int,
+    requested: set[str],
+    skip: dict[str, str],
+) -> tuple[list[dg.RunRequest], int]:
+    """The deliveries journalled since the cursor's offset that have no run (their tick died
+    before asking, or `make run` died before running it): a request for each, and the offset
+    the cursor may move to (the first delivery still without a run, else the end)."""
+    requests, first_open = [], end
+    journalled = [
+        (position, record["file_id"], record)
+        for position, record in tail
+        if record.get("outcome") == TO_LOAD and record.get("file_id")
+    ]
+    to_check = sorted({key for _, key, _ in journalled} - requested - set(skip))
+    with_runs = _keys_with_runs(instance, to_check) if to_check else set()
+    for position, key, record in journalled:
+        if key in skip:
+            continue
+        if key in requested:
+            first_open = min(first_open, position)
+        elif key not in with_runs:
+            requests.append(
+                dg.RunRequest(
+                    job_name=ingest_programme_records.name,
+                    run_key=f"{key}:1",
+                    partition_key=key,
+                    tags={FILE_NAME_TAG: record["entry_path"]},
+                )
+            )
+            requested.add(key)
+            first_open = min(first_open, position)
+    return requests, first_open
+
+
 def evaluate_landing(
     context: dg.SensorEvaluationContext,
     landing: LandingResource,
@@ -140,8 +243,11 @@ def evaluate_landing(
     new file arriving while nothing else runs gets one run that ingests it and publishes what
     depends on it (the lowest latency); otherwise each file gets an ingest run and the build
     sensor makes one build of them all."""
-    seen: dict[str, str] = json.loads(context.cursor).get("seen", {}) if context.cursor else {}
+    state = json.loads(context.cursor) if context.cursor else {}
+    seen: dict[str, str] = state.get("seen", {})
+    archive = landing.archive_path
     now = datetime.now(UTC)
+    offset = state.get("journal_offset", 0)
     # One stat per entry; only new or changed entries are classified, read and hashed.
     present = entry_identities(landing.landing_path)
     changed = {path for path, identity in present.items() if seen.get(path) != identity}
@@ -151,30 +257,60 @@ def evaluate_landing(
         time.sleep(wait)
         present = entry_identities(landing.landing_path)
         changed = {path for path, identity in present.items() if seen.get(path) != identity}
+    if "journal_offset" not in state:
+        reconcile_archive(archive, now)
+    elif changed:
+        clean_incoming(archive)  # copies a dead process left (one listing, usually empty)
     entries = scan_landing(landing.landing_path, landing.settle_seconds, only=changed)
-    journal, requests, new_keys = [], [], []
+    # What a tick that died wrote since the cursor: recognised, not written twice.
+    tail, _ = read_journal_tail(archive, offset) if changed or offset == 0 else ([], offset)
+    journalled = {entry_key(record): record for _, record in tail}
+    journal, to_place, to_move = [], [], []
+    batch: dict[tuple, object] = {}  # (organisation, sha256) -> delivery new in this tick
     for entry in entries:
         if seen.get(entry.entry_path) == entry.identity:
             continue
         seen[entry.entry_path] = entry.identity
         if entry.outcome != TO_LOAD:
-            journal.append(journal_record(entry, now, outcome=entry.outcome, reason=entry.reason))
+            record = journal_record(entry, now, outcome=entry.outcome, reason=entry.reason)
+            if entry_key(record) not in journalled:
+                journal.append(record)
             continue
+        fault_point("scan.before_copy")
         try:
-            delivery, earlier = archive_delivery(
-                landing.landing_path, landing.archive_path, entry, now
+            copy, sha256, size = copy_to_incoming(
+                landing.landing_path, archive, entry, durable=False
             )
         except FileNotFoundError:
             # Gone since the scan: picked up by a concurrent tick (which journals it) or taken
             # back before it was read (nothing was delivered).
             del seen[entry.entry_path]
             continue
-        except OSError as exc:  # swapped for a link since the scan, or unreadable
-            journal.append(
-                journal_record(entry, now, outcome=IGNORED, reason=f"could not be read: {exc}")
-            )
+        except (Refused, OSError) as exc:  # swapped for a link, a hard link, unreadable
+            if "changed while it was being read" in str(exc):
+                del seen[entry.entry_path]  # read again once it settles
+                continue
+            reason = str(exc) if isinstance(exc, Refused) else f"could not be read: {exc}"
+            record = journal_record(entry, now, outcome=IGNORED, reason=reason)
+            if entry_key(record) not in journalled:
+                journal.append(record)
             continue
+        fault_point("scan.after_copy")
+        delivery = new_delivery(entry, sha256, size, now)
+        earlier_line = journalled.get(entry_key(journal_record(entry, now, outcome=TO_LOAD)))
+        if earlier_line is not None:  # journalled by a tick that died: finish what it began
+            if earlier_line["outcome"] == TO_LOAD:
+                seen_at = datetime.fromisoformat(earlier_line["seen_at"])
+                to_place.append((new_delivery(entry, sha256, size, seen_at), copy))
+            else:
+                copy.unlink()
+            to_move.append(entry)
+            continue
+        earlier = batch.get((entry.organisation, sha256)) or first_delivery(
+            archive, entry.organisation, sha256
+        )
         if earlier is not None:
+            copy.unlink()
             journal.append(
                 journal_record(
                     entry,
@@ -186,26 +322,47 @@ def evaluate_landing(
                     f"{earlier.delivered_at}",
                 )
             )
-            if _move_out(landing.landing_path, entry):
-                del seen[entry.entry_path]
+            to_move.append(entry)
             continue
+        batch[(entry.organisation, sha256)] = delivery
         journal.append(journal_record(entry, now, outcome=TO_LOAD, delivery=delivery))
+        to_place.append((delivery, copy))
+        to_move.append(entry)
+    # Write-ahead: the journal says what is about to happen before any file leaves landing.
+    fault_point("scan.before_journal")
+    append_journal(archive, journal)
+    fault_point("scan.after_journal")
+    for delivery, copy in to_place:
+        place_in_archive(archive, delivery, copy, durable=False)
+    if to_move:
+        sync_archive(archive)  # the copies are on disk before any original leaves landing
+    fault_point("scan.after_archive")
+    for entry in to_move:
         if _move_out(landing.landing_path, entry):
             del seen[entry.entry_path]
-        context.log.info(f"new file {entry.entry_path} -> partition {delivery.file_id}")
+    fault_point("scan.after_move")
+    requests, new_keys = [], []
+    for delivery, _ in to_place:
+        context.log.info(f"new file {delivery.entry_path} -> partition {delivery.file_id}")
         new_keys.append(delivery.file_id)
         requests.append(
             dg.RunRequest(
                 job_name=ingest_programme_records.name,
                 run_key=f"{delivery.file_id}:1",
                 partition_key=delivery.file_id,
-                tags={FILE_NAME_TAG: entry.entry_path},
+                tags={FILE_NAME_TAG: delivery.entry_path},
             )
         )
     for gone in set(seen) - set(present):
         del seen[gone]  # removed from landing: a new entry at that path is a new delivery
-    append_journal(landing.archive_path, journal)
-    retries = _retries(context.instance, float("inf") if retry_now else now.timestamp())
+    skip = discarded(archive)
+    tail, end = read_journal_tail(archive, offset)
+    pending, offset = _pending_runs(
+        context.instance, tail, end, {r.partition_key for r in requests}, skip
+    )
+    new_keys += [r.partition_key for r in pending]
+    requests += pending
+    retries = _retries(context.instance, float("inf") if retry_now else now.timestamp(), skip)
     # One new file and nothing under way: one run ingests it, loads the journal, builds and
     # publishes.
     one_run = fast_path and len(requests) == 1 and not retries and not _busy(context.instance)
@@ -220,13 +377,24 @@ def evaluate_landing(
             )
         ]
     requests += retries
-    if journal and not one_run:
-        size = journal_path(landing.archive_path).stat().st_size
+    # The journal grew since its last load was asked for (by this tick, or by one that died
+    # before asking): load it (the single-file run loads it itself).
+    size = journal_path(archive).stat().st_size if journal_path(archive).is_file() else 0
+    if size > state.get("journal_requested", 0) and not one_run:
         requests.append(
             dg.RunRequest(job_name=record_landing_entries.name, run_key=f"journal:{size}")
         )
-    unchanged = not changed and len(seen) == len(present)  # nothing new, nothing removed
-    cursor = context.cursor if unchanged else json.dumps({"seen": seen})
+    unchanged = (
+        not changed
+        and len(seen) == len(present)
+        and offset == state.get("journal_offset")
+        and size == state.get("journal_requested")
+    )  # nothing new, nothing removed, no delivery waiting for its run, the journal loaded
+    cursor = (
+        context.cursor
+        if unchanged
+        else json.dumps({"seen": seen, "journal_offset": offset, "journal_requested": size})
+    )
     if not requests:
         return dg.SensorResult(
             skip_reason=f"{len(present)} entries in {landing.landing_path}, none new",

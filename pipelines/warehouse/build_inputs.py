@@ -12,6 +12,7 @@ full build.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,28 @@ def recorded_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute(f"SELECT input, fingerprint FROM {META_TABLE}").fetchall())
 
 
+def published_inputs_path(published_path: Path) -> Path:
+    """The fingerprints of the build a published copy was made from, beside it (so a run never
+    opens the published copy, which a reader may hold, even read-write)."""
+    return published_path.with_name(f".{published_path.name}.inputs.json")
+
+
+def record_published_inputs(published_path: Path, fingerprints: Mapping[str, str]) -> None:
+    target = published_inputs_path(published_path)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(json.dumps(dict(fingerprints), sort_keys=True), encoding="utf-8")
+    tmp.replace(target)
+
+
+def published_inputs(published_path: Path) -> dict[str, str]:
+    """What `record_published_inputs` wrote for the published copy ({} when nothing)."""
+    path = published_inputs_path(published_path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def record_inputs(con: duckdb.DuckDBPyConnection, fingerprints: Mapping[str, str]) -> None:
     """Upsert the fingerprints of the inputs this build covers."""
     con.execute("CREATE SCHEMA IF NOT EXISTS _meta")
@@ -167,9 +190,7 @@ def plan_build(
     if recorded.get(PROJECT_INPUT) != project_fingerprint():
         why = "no build recorded yet" if not recorded else "the dbt project or GE suites changed"
         return BuildPlan("full", why)
-    with connect_waiting(published_path, read_only=True) as con:
-        published = recorded_inputs(con)
-    if published != recorded:
+    if published_inputs(published_path) != recorded:
         return BuildPlan("full", "the published copy is older than the live build")
     dbt_keys = set(asset_deps)
     changed = sorted(

@@ -4,7 +4,10 @@ Organisations deliver into their own folder: `<landing>/<organisation>/<file>`. 
 of: a file to load (a regular `.csv`/`.xlsx`/`.json` file in an organisation folder, unchanged
 for the settle time), or an entry that is ignored or rejected with a reason (a link, a
 sub-folder, a hidden or partial file, an unsupported type, a file outside any organisation
-folder). Nothing is skipped without a reason, so every entry can be accounted for.
+folder, a hard link, a device, FIFO or socket, a file owned by someone other than the landing
+folder's owner, an empty file). Nothing is skipped without a reason, so every entry can be
+accounted for, whatever its name: a name that is not UTF-8 or holds a control character is kept
+as the file system gives it (`entry_path`, surrogate-escaped) and shown by `display_path`.
 """
 
 from __future__ import annotations
@@ -43,9 +46,37 @@ class LandingEntry:
         return self.entry_path.rsplit("/", 1)[-1]
 
     @property
+    def display_path(self) -> str:
+        """The path as a person reads it: valid UTF-8, printable (see `display_path`)."""
+        return display_path(self.entry_path)
+
+    @property
+    def path_bytes_hex(self) -> str | None:
+        """The path's bytes in hex when its display form differs from it, else None."""
+        if display_path(self.entry_path) == self.entry_path:
+            return None
+        return os.fsencode(self.entry_path).hex()
+
+    @property
     def identity(self) -> str:
         """Changes whenever the entry is replaced or rewritten (path, type, size, mtime)."""
         return f"{self.entry_type}:{self.size_bytes}:{self.modified_ns}"
+
+
+def display_path(path: str) -> str:
+    """A file-system path as printable UTF-8: bytes that are not UTF-8 as `\\xNN`, control
+    characters (a newline in a name) as `\\n`, `\\xNN` or `\\uNNNN`. Names that are printable
+    UTF-8 are unchanged."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    escapes = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return "".join(
+        c
+        if c.isprintable()
+        else escapes.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}")
+        for c in text
+    )
 
 
 def _facts(info: os.stat_result) -> tuple[str, int | None, int]:
@@ -61,10 +92,37 @@ def _facts(info: os.stat_result) -> tuple[str, int | None, int]:
     return kind, info.st_size if kind == "file" else None, info.st_mtime_ns
 
 
-def _entry(
-    item: os.DirEntry, relative: str, organisation: str | None
-) -> tuple[str, int | None, int | None]:
-    return _facts(item.stat(follow_symlinks=False))
+def not_regular_reason(info: os.stat_result) -> str:
+    """Why an entry that is neither a file, a folder nor a link is not read."""
+    mode = info.st_mode
+    if stat.S_ISFIFO(mode):
+        what = "a FIFO (named pipe)"
+    elif stat.S_ISSOCK(mode):
+        what = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "a device"
+    else:
+        what = "not a regular file"
+    return f"{what}; only regular files are read"
+
+
+def refusal(info: os.stat_result, owner_uid: int | None) -> str | None:
+    """Why a regular file is not read although its name is fine, or None: only a regular file
+    with one link, owned by the landing folder's owner, is read (a hard link could expose any
+    file of the machine the submitter can link to)."""
+    if not stat.S_ISREG(info.st_mode):
+        return not_regular_reason(info)
+    if info.st_nlink > 1:
+        return (
+            f"hard link ({info.st_nlink} names for the same file); only files with one link "
+            "are read: deliver a copy"
+        )
+    if owner_uid is not None and info.st_uid != owner_uid:
+        return (
+            f"owned by user id {info.st_uid}, not by the landing folder's owner ({owner_uid}); "
+            "not read"
+        )
+    return None
 
 
 def _classify_file(name: str) -> tuple[str, str | None]:
@@ -103,11 +161,16 @@ def entry_identities(landing_dir: Path) -> dict[str, str]:
             ):
                 with os.scandir(item.path) as entries:
                     for inner in entries:
-                        found[f"{name}/{inner.name}"] = identity_of(
-                            inner.stat(follow_symlinks=False)
-                        )
+                        try:
+                            info = inner.stat(follow_symlinks=False)
+                        except FileNotFoundError:
+                            continue
+                        found[f"{name}/{inner.name}"] = identity_of(info)
             else:
-                found[name] = identity_of(item.stat(follow_symlinks=False))
+                try:
+                    found[name] = identity_of(item.stat(follow_symlinks=False))
+                except FileNotFoundError:
+                    continue
     return found
 
 
@@ -126,21 +189,31 @@ def settle_wait(
 
 
 def scan_landing(
-    landing_dir: Path, settle_seconds: float = 0.0, only: set[str] | None = None
+    landing_dir: Path,
+    settle_seconds: float = 0.0,
+    only: set[str] | None = None,
+    owner_uid: int | None = None,
 ) -> list[LandingEntry]:
     """Every entry in the landing folder and its organisation folders, classified (or only the
     entries whose paths are in `only`).
 
     Files changed within the last `settle_seconds` are left for a later scan (still being
     copied in). Links are never followed: a link is an entry with a reason, wherever it points.
+    `owner_uid` is whose files are read (default: the landing folder's owner). An entry that
+    vanishes while scanned is left out (it is not delivered); nothing else stops the scan.
     """
     if not landing_dir.is_dir():
         return []
+    if owner_uid is None:
+        owner_uid = landing_dir.stat().st_uid
     settled_before = (time.time() - settle_seconds) * 1e9
     found: list[LandingEntry] = []
 
     def add(item, relative, organisation, outcome, reason):
-        kind, size, mtime = _entry(item, relative, organisation)
+        try:
+            kind, size, mtime = _facts(item.stat(follow_symlinks=False))
+        except FileNotFoundError:
+            return
         found.append(LandingEntry(relative, organisation, kind, size, mtime, outcome, reason))
 
     with os.scandir(landing_dir) as top:
@@ -168,9 +241,16 @@ def scan_landing(
                         "'_' or '-'); its contents are not read",
                     )
                 else:
-                    found.extend(_scan_organisation(landing_dir / name, name, settled_before, only))
+                    found.extend(
+                        _scan_organisation(
+                            landing_dir / name, name, settled_before, only, owner_uid
+                        )
+                    )
             elif item.is_file(follow_symlinks=False):
-                if item.stat(follow_symlinks=False).st_mtime_ns > settled_before:
+                try:
+                    if item.stat(follow_symlinks=False).st_mtime_ns > settled_before:
+                        continue
+                except FileNotFoundError:
                     continue
                 outcome, reason = _classify_file(name)
                 if outcome == TO_LOAD:
@@ -181,27 +261,44 @@ def scan_landing(
                     )
                 add(item, name, None, outcome, reason)
             else:
-                add(item, name, None, IGNORED, "not a regular file")
+                try:
+                    why = not_regular_reason(item.stat(follow_symlinks=False))
+                except FileNotFoundError:
+                    continue
+                add(item, name, None, IGNORED, why)
     return found
 
 
 def _scan_organisation(
-    folder: Path, organisation: str, settled_before: float, only: set[str] | None = None
+    folder: Path,
+    organisation: str,
+    settled_before: float,
+    only: set[str] | None = None,
+    owner_uid: int | None = None,
 ):
     with os.scandir(folder) as entries:
         for item in sorted(entries, key=lambda e: e.name):
             relative = f"{organisation}/{item.name}"
             if only is not None and relative not in only:
                 continue
-            kind, size, mtime = _entry(item, relative, organisation)
+            try:
+                info = item.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue  # taken back while scanned: nothing was delivered
+            kind, size, mtime = _facts(info)
             if kind == "link":
                 outcome, reason = IGNORED, "symbolic link; links are not followed"
             elif kind == "directory":
                 outcome, reason = IGNORED, "sub-folders are not read; deliver files directly"
             elif kind == "other":
-                outcome, reason = IGNORED, "not a regular file"
+                outcome, reason = IGNORED, not_regular_reason(info)
             else:
                 if mtime > settled_before:
                     continue
                 outcome, reason = _classify_file(item.name)
+                refused = refusal(info, owner_uid) if outcome == TO_LOAD else None
+                if refused:
+                    outcome, reason = IGNORED, refused
+                elif outcome == TO_LOAD and size == 0:
+                    outcome, reason = REJECTED, "the file is empty (0 bytes)"
             yield LandingEntry(relative, organisation, kind, size, mtime, outcome, reason)

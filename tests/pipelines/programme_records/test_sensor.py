@@ -98,6 +98,40 @@ def test_links_are_journalled_and_never_followed(defs, instance, settings):
     assert not (settings.archive_dir / "files").exists()
 
 
+def test_a_hard_link_is_journalled_and_never_read(defs, instance, settings):
+    folder = settings.landing_dir / "acme"
+    folder.mkdir()
+    os.link("/etc/passwd", folder / "passwd.csv")
+    assert ingest_requests(tick_landing_sensor(defs, instance)) == []
+    record = journal(settings)["acme/passwd.csv"]
+    assert record["outcome"] == "ignored" and "hard link" in record["reason"]
+    assert not (settings.archive_dir / "files").exists()  # its bytes were never copied
+
+
+def test_names_that_are_not_utf8_or_hold_a_newline_are_journalled_and_loaded(
+    defs, instance, settings
+):
+    folder = os.fsencode(settings.landing_dir / "acme")
+    os.makedirs(folder)
+    data = (SAMPLE_DIR / "late_submissions_2024.csv").read_bytes()
+    for name in (b"bad\xffname.csv", b"two\nlines.csv", b"n" * 251 + b".csv"):
+        with open(os.path.join(folder, name), "wb") as out:
+            out.write(data + name)  # different bytes: not duplicates of each other
+    requests = ingest_requests(tick_landing_sensor(defs, instance))
+    records = journal(settings)
+    assert set(records) == {
+        "acme/bad\\xffname.csv",
+        "acme/two\\nlines.csv",
+        f"acme/{'n' * 251}.csv",
+    }
+    assert {r["outcome"] for r in records.values()} == {"to_load"}
+    raw = bytes.fromhex(records["acme/bad\\xffname.csv"]["entry_path_bytes"])
+    assert raw == b"acme/bad\xffname.csv"
+    assert len(requests) == 3 and not os.listdir(folder)
+    bad = next(r for r in requests if "xff" in r.partition_key)
+    assert ingest(defs, instance, bad).success
+
+
 def test_an_entry_that_stays_is_read_once(defs, instance, settings):
     """Ignored entries stay in landing; the cursor keeps a tick from reading them again, and a
     file rewritten after it was read is not removed unread."""
@@ -110,11 +144,30 @@ def test_an_entry_that_stays_is_read_once(defs, instance, settings):
     assert (folder / "notes.txt").exists()
 
 
+def submit(instance, result):
+    """Create the requested runs, as the Dagster daemon does (queued, not executed)."""
+    for request in result.run_requests or []:
+        tags = {**request.tags}
+        if request.partition_key:
+            tags["dagster/partition"] = request.partition_key
+        instance.add_run(dg.DagsterRun(job_name=request.job_name, tags=tags))
+
+
 def test_nothing_new_is_a_skip(defs, instance, settings):
     drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
-    tick_landing_sensor(defs, instance)
+    submit(instance, tick_landing_sensor(defs, instance))
     again = tick_landing_sensor(defs, instance)
     assert not again.run_requests and "none new" in again.skip_reason.skip_message
+
+
+def test_a_journalled_delivery_with_no_run_is_asked_for_again(defs, instance, settings):
+    """The tick (or `make run`) died after the journal line, before the run was created."""
+    drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
+    (first,) = ingest_requests(tick_landing_sensor(defs, instance))
+    (again,) = ingest_requests(tick_landing_sensor(defs, instance))  # no run was created
+    assert again.partition_key == first.partition_key and again.run_key == first.run_key
+    submit(instance, tick_landing_sensor(defs, instance))
+    assert tick_landing_sensor(defs, instance).run_requests == []
 
 
 def _failed_run(instance, key, outcome=None):
@@ -141,7 +194,7 @@ def test_failed_run_is_retried_with_backoff_but_a_failed_audit_is_not(defs, inst
 def test_unreadable_file_is_ingested_into_quarantine_with_its_reason(defs, instance, settings):
     folder = settings.landing_dir / "acme"
     folder.mkdir()
-    (folder / "empty.csv").write_text("")
+    (folder / "truncated.json").write_bytes(b'[{"programme_ref": "A1", "programme_na')
     (request,) = ingest_requests(tick_landing_sensor(defs, instance))
     run = ingest(defs, instance, request)
     assert run.success  # the file is handled: quarantined, not lost
@@ -149,16 +202,29 @@ def test_unreadable_file_is_ingested_into_quarantine_with_its_reason(defs, insta
 
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     row = con.execute(
-        "SELECT _file_name, _row_number, reason FROM raw.programme_records_quarantine"
+        "SELECT _file_name, _row_number FROM raw.programme_records_quarantine"
     ).fetchone()
     status = con.execute("SELECT status FROM raw.programme_record_files").fetchone()[0]
     con.close()
-    assert row == ("empty.csv", None, "the whole file was rejected: the file is empty")
+    assert row[0] == "truncated.json"
     assert status == "rejected"
     warning = [
         e for e in run.get_asset_check_evaluations() if e.check_name == "file_fully_accepted"
     ]
     assert warning and not warning[0].passed
+
+
+def test_an_empty_file_is_rejected_as_empty_not_a_duplicate(defs, instance, settings):
+    """0 bytes is rejected at the door, before the content hash could make an empty .json a
+    'duplicate' of an empty .csv."""
+    folder = settings.landing_dir / "acme"
+    folder.mkdir()
+    (folder / "empty.csv").write_bytes(b"")
+    (folder / "empty.json").write_bytes(b"")
+    assert ingest_requests(tick_landing_sensor(defs, instance)) == []
+    for name in ("acme/empty.csv", "acme/empty.json"):
+        record = journal(settings)[name]
+        assert (record["outcome"], record["reason"]) == ("rejected", "the file is empty (0 bytes)")
 
 
 FAST = "ingest_and_publish_programme_records"

@@ -11,6 +11,7 @@ from pipelines.warehouse.build_inputs import (
     plan_build,
     raw_fingerprints,
     record_inputs,
+    record_published_inputs,
 )
 
 K = dg.AssetKey
@@ -70,6 +71,7 @@ def test_plan_none_partial_and_full(tmp_path, monkeypatch):
         state = {**raw_fingerprints(con), PROJECT_INPUT: "p1"}
         record_inputs(con, state)
     _warehouse(published, 3, state)
+    record_published_inputs(published, state)
     assert plan_build(live, published, DEPS).kind == "none"
 
     with duckdb.connect(str(live)) as con:  # a new row in raw.a
@@ -91,5 +93,6 @@ def test_a_stale_published_copy_means_a_full_build(tmp_path, monkeypatch):
     with duckdb.connect(str(live)) as con:
         record_inputs(con, {**raw_fingerprints(con), PROJECT_INPUT: "p1"})
     _warehouse(published, 3, {PROJECT_INPUT: "p0"})
+    record_published_inputs(published, {PROJECT_INPUT: "p0"})
     plan = plan_build(live, published, DEPS)
     assert plan.kind == "full" and "published copy" in plan.reason

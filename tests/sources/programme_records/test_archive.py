@@ -57,3 +57,22 @@ def test_journal_round_trip(tmp_path):
     )
     (record,) = read_journal(tmp_path)
     assert record["entry_path"] == "acme/x.txt" and record["outcome"] == "ignored"
+
+
+def test_scratch_copies_of_dead_or_failed_ticks_are_removed_not_those_of_live_ones(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from sources.programme_records.archive import clean_incoming
+
+    incoming = tmp_path / "files" / ".incoming"
+    incoming.mkdir(parents=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
+    (incoming / f"{dead}-0.tmp").write_bytes(b"left by a killed tick")
+    (incoming / f"{os.getpid()}-0.tmp").write_bytes(b"left by a failed tick of this process")
+    (incoming / "1-0.tmp").write_bytes(b"pid 1 is alive: a tick under way")
+    assert clean_incoming(tmp_path) == 2
+    assert [p.name for p in incoming.iterdir()] == ["1-0.tmp"]

@@ -1,7 +1,10 @@
 """Every landing entry is classified with a reason; links are never followed."""
 
 import os
+import stat
 import time
+
+import pytest
 
 from sources.programme_records.landing import (
     IGNORED,
@@ -80,3 +83,61 @@ def test_settle_wait_is_the_time_until_the_youngest_file_settles(tmp_path):
     assert settle_wait(identities, {"acme/old.csv"}, 2.0) == 0.0
     assert settle_wait(identities, {"acme/fresh.csv"}, 2.0, now_ns=(now + 0.5) * 10**9) == 1.5
     assert settle_wait(identities, {"acme/fresh.csv"}, 2.0, now_ns=(now + 3) * 10**9) == 0.0
+
+
+def test_only_regular_files_with_one_link_owned_by_the_landing_owner_are_read(tmp_path):
+    import socket
+
+    org = tmp_path / "acme"
+    org.mkdir()
+    (org / "records.csv").write_text("x")
+    os.link("/etc/passwd", org / "passwd.csv")  # a hard link to a file of the machine
+    os.mkfifo(org / "pipe.csv")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(org / "sock.csv"))
+    (org / "empty.json").write_bytes(b"")
+    found = outcomes(tmp_path)
+    server.close()
+    assert found["acme/records.csv"] == ("file", TO_LOAD, None)
+    assert found["acme/passwd.csv"][:2] == ("file", IGNORED)
+    assert "hard link" in found["acme/passwd.csv"][2]
+    assert found["acme/pipe.csv"] == (
+        "other",
+        IGNORED,
+        "a FIFO (named pipe); only regular files are read",
+    )
+    assert found["acme/sock.csv"] == ("other", IGNORED, "a socket; only regular files are read")
+    assert found["acme/empty.json"] == ("file", REJECTED, "the file is empty (0 bytes)")
+    other_owner = {
+        e.entry_path: e.reason for e in scan_landing(tmp_path, owner_uid=os.getuid() + 1)
+    }
+    assert "not by the landing folder's owner" in other_owner["acme/records.csv"]
+
+
+def test_a_device_is_ignored_with_its_reason(tmp_path):
+    org = tmp_path / "acme"
+    org.mkdir()
+    try:
+        os.mknod(org / "null.csv", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a device needs root")
+    assert outcomes(tmp_path)["acme/null.csv"] == (
+        "other",
+        IGNORED,
+        "a device; only regular files are read",
+    )
+
+
+def test_names_that_are_not_utf8_hold_a_newline_or_are_255_bytes_are_scanned(tmp_path):
+    org = tmp_path / "acme"
+    org.mkdir()
+    names = [b"bad\xffname.csv", b"two\nlines.csv", b"a" * 251 + b".csv"]
+    for name in names:
+        with open(os.path.join(os.fsencode(org), name), "wb") as out:
+            out.write(b"x")
+    found = {e.display_path: e for e in scan_landing(tmp_path)}
+    assert set(found) == {"acme/bad\\xffname.csv", "acme/two\\nlines.csv", f"acme/{'a' * 251}.csv"}
+    assert all(e.outcome == TO_LOAD for e in found.values())
+    bad = found["acme/bad\\xffname.csv"]
+    assert bytes.fromhex(bad.path_bytes_hex) == b"acme/bad\xffname.csv"
+    assert found[f"acme/{'a' * 251}.csv"].path_bytes_hex is None
