@@ -8,6 +8,7 @@ import csv
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -22,10 +23,14 @@ LABELLED = DBT_PROJECT_DIR / "seeds" / "theme_coding" / "theme_coding_labelled_s
 
 
 def dbt(args, path, project_dir=DBT_PROJECT_DIR):
+    """dbt on the warehouse at `path`, its target and logs beside it (never the project's own
+    target/, which the test session's Definitions read)."""
     env = {**os.environ, "LT_WAREHOUSE_PATH": str(path), "DO_NOT_TRACK": "1"}
+    scratch = Path(path).parent
     return subprocess.run(
         [DBT_EXECUTABLE, *args, "--project-dir", str(project_dir)]
-        + ["--profiles-dir", str(project_dir)],
+        + ["--profiles-dir", str(project_dir)]
+        + ["--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs")],
         env=env,
         capture_output=True,
         text=True,
