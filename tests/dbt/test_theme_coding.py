@@ -5,44 +5,19 @@ called directly; a second build codes nothing again, a new text codes only that 
 changed rule seed recodes everything."""
 
 import csv
-import os
 import shutil
-import subprocess
-from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
 
-from pipelines.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from pipelines.settings import DBT_PROJECT_DIR
 from pipelines.warehouse.raw_schemas import ensure_raw_schemas
 from sources.theme_coding import code_texts, load_codebook
+from tests.dbt.run_dbt import dbt, query
 
 THEME_CODING_NODES = ["+mart_theme_coding_quality", "codebook_proximity_rules"]
 LABELLED = DBT_PROJECT_DIR / "seeds" / "theme_coding" / "theme_coding_labelled_sentences.csv"
-
-
-def dbt(args, path, project_dir=DBT_PROJECT_DIR):
-    """dbt on the warehouse at `path`, its target and logs beside it (never the project's own
-    target/, which the test session's Definitions read)."""
-    env = {**os.environ, "LT_WAREHOUSE_PATH": str(path), "DO_NOT_TRACK": "1"}
-    scratch = Path(path).parent
-    return subprocess.run(
-        [DBT_EXECUTABLE, *args, "--project-dir", str(project_dir)]
-        + ["--profiles-dir", str(project_dir)]
-        + ["--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs")],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-
-
-def query(path, sql):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
