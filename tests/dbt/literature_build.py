@@ -17,7 +17,10 @@ DEMO = REPO_ROOT / "sample_data" / "literature"
 
 
 def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
-    """Prepare raw tables in a fresh warehouse, run dbt build, return a read-only connection."""
+    """Prepare raw tables in a fresh warehouse, run dbt build, return a read-only connection.
+
+    The whole project is built (the other sources' raw tables empty): the literature now feeds
+    marts that join every source (the theme coding, the evidence map, the country profiles)."""
     warehouse = tmp_path / "warehouse" / "learning_teams.duckdb"
     warehouse.parent.mkdir(parents=True)
     con = duckdb.connect(str(warehouse))
@@ -34,10 +37,6 @@ def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
         str(tmp_path / "target"),
         "--log-path",
         str(tmp_path / "logs"),
-        "--select",
-        "+dim_country source:literature+ +fct_publication_theme +mart_literature_coding_sheet",
-        "--indirect-selection",
-        "cautious",
     ]
     done = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-4000:]
