@@ -3,14 +3,12 @@ modules; the demo build is one session fixture in conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from pipelines.warehouse.raw_schemas import ensure_raw_schemas
+from tests.dbt.run_dbt import dbt
 from tests.sources.literature.helpers import REPO_ROOT
 
 DEMO = REPO_ROOT / "sample_data" / "literature"
@@ -27,18 +25,7 @@ def build(tmp_path: Path, prepare) -> duckdb.DuckDBPyConnection:
     ensure_raw_schemas(con)  # every source (dim_country reads the indicators too)
     prepare(con)
     con.close()
-    env = {**os.environ, "LT_WAREHOUSE_PATH": str(warehouse), "DO_NOT_TRACK": "1"}
-    command = [
-        DBT_EXECUTABLE,
-        "build",
-        "--profiles-dir",
-        ".",
-        "--target-path",
-        str(tmp_path / "target"),
-        "--log-path",
-        str(tmp_path / "logs"),
-    ]
-    done = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
+    done = dbt(["build"], warehouse)
     assert done.returncode == 0, done.stdout[-4000:]
     assert "unit_test" not in done.stdout or "FAIL" not in done.stdout
     return duckdb.connect(str(warehouse), read_only=True)

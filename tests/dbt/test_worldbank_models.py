@@ -4,14 +4,11 @@ newer release winning where the API and the file overlap, latest values on dim_c
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from sources.cassette_server import serve_cassettes
 from sources.http_client import HttpConfig, PoliteClient
 from sources.worldbank.bulk_csv import load_bulk_csv
@@ -19,6 +16,7 @@ from sources.worldbank.config import WorldBankSettings, load_indicators
 from sources.worldbank.economies import load_economies
 from sources.worldbank.loader import load_indicator
 from sources.worldbank.raw_schema import ensure_raw_schema
+from tests.dbt.run_dbt import dbt
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO = REPO_ROOT / "sample_data" / "worldbank"
@@ -47,23 +45,11 @@ def marts(tmp_path_factory):
     ensure_raw_schema(con)
     load_demo(con)
     con.close()
-    env = {**os.environ, "LT_WAREHOUSE_PATH": str(warehouse), "DO_NOT_TRACK": "1"}
-    command = [
-        DBT_EXECUTABLE,
-        "build",
-        "--profiles-dir",
-        ".",
-        "--target-path",
-        str(tmp_path / "target"),
-        "--log-path",
-        str(tmp_path / "logs"),
-        "--select",
+    select = (
         "+dim_country +fct_workforce_indicator_aggregate stg_worldbank__quarantined_records"
-        " stg_worldbank__indicator_loads",
-        "--indirect-selection",
-        "cautious",
-    ]
-    done = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
+        " stg_worldbank__indicator_loads"
+    )
+    done = dbt(["build", "--select", select, "--indirect-selection", "cautious"], warehouse)
     assert done.returncode == 0, done.stdout[-4000:]
     con = duckdb.connect(str(warehouse), read_only=True)
     yield con
