@@ -92,7 +92,9 @@ def copy_sample_files(settings: Settings) -> list[str]:
     return copied
 
 
-def run_pipeline(settings: Settings, display, log_level: str = "ERROR") -> bool:
+def run_pipeline(
+    settings: Settings, display, log_level: str = "ERROR", reports: bool = True
+) -> bool:
     """Run everything once on this machine, recording the runs in DAGSTER_HOME; print one line
     per step and a summary. Returns False when anything needs attention."""
     from .definitions import build_definitions
@@ -103,7 +105,9 @@ def run_pipeline(settings: Settings, display, log_level: str = "ERROR") -> bool:
 
     set_console_level(log_level)  # every event of the runs is in the run log file anyway
     with show_progress(display):
-        outcome = run(build_definitions(settings), open_instance(), log_level, display=display)
+        outcome = run(
+            build_definitions(settings), open_instance(), log_level, display=display, reports=reports
+        )
     for run_id in outcome.released_runs:
         print(f"marked interrupted run {run_id} as failed and freed its warehouse-pool slot")
     print(run_summary(settings, outcome))
@@ -222,6 +226,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run: do not copy the bundled sample files into the landing folder",
     )
+    parser.add_argument(
+        "--no-reports",
+        action="store_true",
+        help="run: publish without drawing the reports (pictures, exports); the next run "
+        "that publishes, or finds none, draws them",
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     started = time.perf_counter()
@@ -245,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
                 step.detail = (
                     f"{len(copied)} programme-records file(s)" if copied else "already delivered"
                 ) + (", demo literature pages" if literature else "")
-        ok = run_pipeline(settings, display, args.log_level.upper())
+        ok = run_pipeline(settings, display, args.log_level.upper(), not args.no_reports)
         verdict = "finished" if ok else "finished, NEEDS ATTENTION"
         print(f"pipeline {verdict} in {time.perf_counter() - started:.1f}s")
         return 0 if ok else 1

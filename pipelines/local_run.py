@@ -209,15 +209,18 @@ def build(
 
 
 def reports_due(defs: dg.Definitions, outcome: PipelineOutcome) -> bool:
-    """After a build that published, or when a published copy has no reports yet."""
+    """After a build that published, or when the reports are missing or older than the
+    published copy (a run that published without them, or whose reports failed)."""
     if outcome.build is not None:
         done = {e.asset_key for e in outcome.build.get_asset_materialization_events()}
-        return PUBLISHED_KEY in done
+        if PUBLISHED_KEY in done:
+            return True
     reports = defs.resources["reports"]
-    return (
-        Path(reports.published_path).exists()
-        and not (Path(reports.reports_dir) / "index.html").exists()
-    )
+    published = Path(reports.published_path)
+    index = Path(reports.reports_dir) / "index.html"
+    if not published.exists():
+        return False
+    return not index.exists() or index.stat().st_mtime_ns < published.stat().st_mtime_ns
 
 
 def make_reports(
@@ -288,10 +291,13 @@ def run_pipeline(
     instance: dg.DagsterInstance,
     log_level: str = "INFO",
     display: Display | None = None,
+    reports: bool = True,
 ) -> PipelineOutcome:
     """Sensor tick -> one ingest run per new (or retried) file -> landing journal -> literature
     pages -> sector plans -> World Bank indicators -> the warehouse build the inputs call for
-    (none, partial or full: candidate build, checks, promote and publish only if all passed)."""
+    (none, partial or full: candidate build, checks, promote and publish only if all passed) ->
+    the reports, after a publish (`reports=False` leaves them to the next run that publishes
+    or finds none)."""
     display = display or Display(io.StringIO())
     outcome = PipelineOutcome(released_runs=release_orphaned_runs(instance))
     # On start: every archived delivery has its journal line (and then its run, below).
@@ -361,7 +367,7 @@ def run_pipeline(
             outcome.build = build(defs, instance, log_level, plan.asset_keys or None)
             run_ids.append(outcome.build.run_id)
             step.detail = "ok" if outcome.build_ok else "FAILED"
-    if reports_due(defs, outcome):
+    if reports and reports_due(defs, outcome):
         with display.step("reports (exports, pictures)") as step:
             outcome.reports = make_reports(defs, instance, log_level)
             run_ids.append(outcome.reports.run_id)

@@ -81,6 +81,19 @@ def drop_sample_files(
     return [Path(shutil.copyfile(p, folder / p.name)) for p in sources]
 
 
+def deliver_one_record(landing_dir: Path, organisation: str, ref: str) -> Path:
+    """A one-record CSV (a sample programme under a new ref) from a new organisation."""
+    source = (SAMPLE_DIR / "uk_partnerships_2002.csv").read_text(encoding="utf-8").splitlines()
+    record = next(line for line in source if line.startswith("GBR-BEDS-SIP,"))
+    folder = landing_dir / organisation
+    folder.mkdir(parents=True)
+    path = folder / "one_record.csv"
+    path.write_text(
+        source[0] + "\n" + record.replace("GBR-BEDS-SIP,", f"{ref},", 1) + "\n", encoding="utf-8"
+    )
+    return path
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """A throwaway PostgreSQL server for the session (tests/postgres_server.py). Without the

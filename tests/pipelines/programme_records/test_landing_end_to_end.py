@@ -4,18 +4,32 @@ the same published marts as a clean delivery of the same files. (The other crash
 the journal and archive only: test_landing_faults.py.)"""
 
 import os
+import re
+from contextlib import contextmanager
 
 import dagster as dg
 import duckdb
 import pytest
 
 from pipelines.definitions import build_definitions
-from pipelines.local_run import build, ingest, record_entries, tick_landing_sensor
+from pipelines.local_run import (
+    build,
+    ingest,
+    plan_next_build,
+    record_entries,
+    tick_landing_sensor,
+)
 from pipelines.settings import Settings
 from sources.programme_records import faults
 from tests.conftest import SAMPLE_DIR, drop_sample_files
+from tests.pipelines.sample_run import CONCURRENCY, HOME, copy_sample_run
 
 INGEST = "ingest_programme_records"
+SECOND_ORG_FILES = (
+    "uk_partnerships_2002.csv",
+    "ghana_and_partners.json",
+    "late_submissions_2024.csv",
+)
 PROGRAMME_MARTS = (
     "dim_programme",
     "dim_programme_history",
@@ -25,20 +39,27 @@ PROGRAMME_MARTS = (
 )
 
 
-def make_env(root, monkeypatch) -> Settings:
-    for key, value in {
-        "LT_WAREHOUSE_PATH": root / "warehouse" / "learning_teams.duckdb",
-        "LT_LANDING_DIR": root / "landing",
-        "LT_ARCHIVE_DIR": root / "warehouse" / "archive",
-        "LT_PUBLISH_DIR": root / "warehouse" / "published",
-        "LT_BUILDS_DIR": root / "warehouse" / "builds",
-        "LT_LOG_DIR": root / "warehouse" / "logs",
-        "LT_LANDING_SETTLE_SECONDS": "0",
-    }.items():
-        monkeypatch.setenv(key, str(value))
+def renamed(sample: str) -> bytes:
+    """A sample file whose programme refs are new ("GHA-X" -> "GHA-RE-X"): a delivery another
+    organisation can make without holding the sample's keys."""
+    data = (SAMPLE_DIR / sample).read_bytes()
+    if sample.endswith(".json"):
+        return re.sub(rb'("programme_ref": *")([A-Z]{3})-', rb"\1\2-RE-", data)
+    return re.sub(rb"(?m)^([A-Z]{3})-", rb"\1-RE-", data)
+
+
+def make_env(source, root, monkeypatch) -> Settings:
+    """A copy of the session's sample run at `root`, with new deliveries in its landing folder:
+    three sample files under new refs, one whose name is not UTF-8, and one delivered again."""
+    for key, value in copy_sample_run(source, root).items():
+        if key != "DAGSTER_HOME":
+            monkeypatch.setenv(key, value)
     settings = Settings.from_env()
-    settings.landing_dir.mkdir(parents=True)
-    drop_sample_files(settings.landing_dir)
+    second = settings.landing_dir / "second-org"
+    second.mkdir()
+    for sample in SECOND_ORG_FILES:
+        (second / sample).write_bytes(renamed(sample))
+    drop_sample_files(settings.landing_dir, "uk_partnerships_2002.csv")  # the same bytes again
     odd = os.path.join(os.fsencode(settings.landing_dir / "acme"), b"bad\xffname.csv")
     os.makedirs(os.path.dirname(odd))
     with open(odd, "wb") as out:
@@ -51,7 +72,7 @@ def ingest_and_build(defs, instance, requests) -> None:
         if request.job_name == INGEST:
             assert ingest(defs, instance, request, "ERROR").success
     assert record_entries(defs, instance, "ERROR").success
-    result = build(defs, instance, "ERROR")
+    result = build(defs, instance, "ERROR", plan_next_build(defs).asset_keys)  # partial
     assert result.success
 
 
@@ -79,25 +100,33 @@ def published_marts(settings) -> dict[str, list]:
         con.close()
 
 
-@pytest.fixture
-def instance():
-    with dg.instance_for_test(overrides={"concurrency": {"pools": {"default_limit": 1}}}) as i:
-        yield i
+@contextmanager
+def instance_of(root):
+    with dg.instance_for_test(overrides=CONCURRENCY, temp_dir=str(root / HOME)) as instance:
+        yield instance
 
 
 def test_crashes_at_the_landing_door_give_the_marts_of_a_clean_delivery(
-    tmp_path, monkeypatch, instance
+    sample_run_dir, tmp_path, monkeypatch
 ):
-    with monkeypatch.context() as patch:  # a clean delivery
-        clean = make_env(tmp_path / "clean", patch)
-        defs = build_definitions(clean)
-        with dg.instance_for_test(
-            overrides={"concurrency": {"pools": {"default_limit": 1}}}
-        ) as own:
+    with monkeypatch.context() as patch:
+        clean = make_env(sample_run_dir, tmp_path / "clean", patch)  # a clean delivery
+        with instance_of(tmp_path / "clean") as own:
+            defs = build_definitions(clean)
             ingest_and_build(defs, own, tick_landing_sensor(defs, own).run_requests)
         expected = published_marts(clean)
-    crashed = make_env(tmp_path / "crashed", monkeypatch)
-    defs = build_definitions(crashed)
+    crashed = make_env(sample_run_dir, tmp_path / "crashed", monkeypatch)
+    with instance_of(tmp_path / "crashed") as instance:
+        crash_and_carry_on(build_definitions(crashed), instance, monkeypatch)
+    again = published_marts(crashed)
+    assert len(expected["dim_programme"]) == 42 + 18 + 10 + 3 + 18  # sample, 3 renamed, odd
+    for mart in PROGRAMME_MARTS:
+        assert again[mart] == expected[mart], mart
+
+
+def crash_and_carry_on(defs, instance, monkeypatch) -> None:
+    """A tick that dies once the files are archived, a tick whose runs never start (`make run`
+    killed there), then a tick that asks for them again and their runs."""
     monkeypatch.setenv(faults.FAULT_ENV, "scan.after_archive")
     with pytest.raises(faults.InjectedFault):
         tick_landing_sensor(defs, instance)
@@ -105,7 +134,3 @@ def test_crashes_at_the_landing_door_give_the_marts_of_a_clean_delivery(
     tick_landing_sensor(defs, instance)  # files moved out, runs asked for: `make run` dies here
     requests = tick_landing_sensor(defs, instance).run_requests  # the next one asks again
     ingest_and_build(defs, instance, requests)
-    again = published_marts(crashed)
-    assert expected["dim_programme"], "the sample's programmes were published"
-    for mart in PROGRAMME_MARTS:
-        assert again[mart] == expected[mart], mart

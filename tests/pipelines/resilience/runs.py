@@ -1,6 +1,6 @@
-"""No lock-outs: the real command (`python -m pipelines.cli run`) in subprocesses on a temporary
-warehouse and Dagster instance, shared by the resilience tests (one file per test, so the two
-test workers run them side by side)."""
+"""No lock-outs: the real command (`python -m pipelines.cli run --no-sample --no-reports`) in
+subprocesses on a copy of the sample run, shared by the resilience tests (one file per test, so
+the two test workers run them side by side)."""
 
 import subprocess
 import sys
@@ -25,12 +25,12 @@ class Run:
     """`python -m pipelines.cli run` in a subprocess, its output in a file (a pipe nobody reads
     would fill up and stall the run)."""
 
-    def __init__(self, env, *args):
+    def __init__(self, env):
         self.log = Path(env["LT_WAREHOUSE_PATH"]).parent.parent / f"run-{time.monotonic_ns()}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("w") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "pipelines.cli", "run", *args],
+                [sys.executable, "-m", "pipelines.cli", "run", "--no-sample", "--no-reports"],
                 cwd=REPO_ROOT,
                 env=env,
                 stdout=out,
@@ -53,8 +53,12 @@ class Run:
             time.sleep(0.1)
 
 
-def run_cli(env, *args) -> Run:
-    return Run(env, *args)
+def run_cli(env) -> Run:
+    return Run(env)
+
+
+SAMPLE_PROGRAMMES = 42
+"""Programmes the sample run published."""
 
 
 def published_programmes(env) -> int:

@@ -4,17 +4,19 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import drop_sample_files
-from tests.pipelines.resilience.runs import published_programmes, run_cli
+from tests.conftest import deliver_one_record
+from tests.pipelines.resilience.runs import SAMPLE_PROGRAMMES, published_programmes, run_cli
 
 
 def test_two_runs_started_together_both_succeed_with_nothing_lost(env):
-    drop_sample_files(Path(env["LT_LANDING_DIR"]))
-    runs = [run_cli(env, "--no-sample") for _ in range(2)]
+    landing = Path(env["LT_LANDING_DIR"])
+    for number in (1, 2):
+        deliver_one_record(landing, f"partner-{number}", f"GBR-TWO-000{number}")
+    runs = [run_cli(env) for _ in range(2)]
     results = [r.finish() for r in runs]
     assert [code for code, _ in results] == [0, 0], results
-    assert published_programmes(env) == 42
+    assert published_programmes(env) == SAMPLE_PROGRAMMES + 2
     con = duckdb.connect(env["LT_WAREHOUSE_PATH"], read_only=True)
     files = con.execute("SELECT count(*) FROM raw.programme_record_files").fetchone()[0]
     con.close()
-    assert files == 4
+    assert files == 4 + 2  # the sample's four and the two new ones, each once

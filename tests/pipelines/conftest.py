@@ -1,0 +1,20 @@
+"""The session's sample run (sample_run.py) and private copies of it."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.pipelines.sample_run import copy_sample_run, sample_run
+
+
+@pytest.fixture(scope="session")
+def sample_run_dir(tmp_path_factory, worker_id) -> Path:
+    """The bundled sample after one whole pipeline run; read it, never write it (copy it)."""
+    base = tmp_path_factory.getbasetemp()
+    return sample_run(base.parent if worker_id != "master" else base)
+
+
+@pytest.fixture
+def sample_copy(sample_run_dir, tmp_path) -> dict[str, str]:
+    """A private copy of the sample run: its environment (LT_* paths and DAGSTER_HOME)."""
+    return copy_sample_run(sample_run_dir, tmp_path / "sample_run")

@@ -1,0 +1,103 @@
+"""The bundled sample delivered and run through the whole pipeline once per test session, then
+copied for every test that starts from it (end-to-end, resilience, landing).
+
+The first test worker that needs it builds it under a file lock in the session's shared temp
+folder (the other worker waits for it); a copy is a few megabytes: the warehouse folder
+(live file, archive, builds, published copy, reports), the landing folder and the Dagster
+instance (DAGSTER_HOME with the project's dagster.yaml, SQLite run and event storage), so a
+copy carries on exactly as the next `make run` after the first would. What the first run
+returned is kept as JSON (`outcome.json`); what it recorded is in the copied instance.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from tests.conftest import REPO_ROOT, drop_sample_files
+
+OUTCOME = "outcome.json"
+HOME = "dagster_home"
+CONCURRENCY = {"concurrency": {"pools": {"default_limit": 1}}}
+
+
+def sample_env(root: Path) -> dict[str, str]:
+    """The LT_* variables (and DAGSTER_HOME) of a warehouse under `root`."""
+    warehouse = root / "warehouse"
+    return {
+        "DAGSTER_HOME": str(root / HOME),
+        "LT_WAREHOUSE_PATH": str(warehouse / "learning_teams.duckdb"),
+        "LT_LANDING_DIR": str(root / "landing"),
+        "LT_ARCHIVE_DIR": str(warehouse / "archive"),
+        "LT_PUBLISH_DIR": str(warehouse / "published"),
+        "LT_BUILDS_DIR": str(warehouse / "builds"),
+        "LT_LOG_DIR": str(warehouse / "logs"),
+        "LT_LITERATURE_RAW_DIR": str(warehouse / "raw" / "literature"),
+        "LT_REPORTS_DIR": str(warehouse / "reports"),
+        "LT_LANDING_SETTLE_SECONDS": "0",
+    }
+
+
+def _digest(outcome) -> dict:
+    """What the tests read of the first run's outcome (its Dagster results stay in-process)."""
+    build = outcome.build
+    return {
+        "ingested": {o.file: [o.ok, o.status] for o in outcome.ingested.values()},
+        "success": outcome.success,
+        "build_success": build is not None and build.success,
+        "failed_checks": outcome.failed_checks,
+        "checks": [
+            {"name": e.check_name, "passed": e.passed, "blocking": e.severity.value == "ERROR"}
+            for e in (build.get_asset_check_evaluations() if build else [])
+        ],
+        "reports_success": outcome.reports is not None and outcome.reports.success,
+    }
+
+
+def _build(root: Path) -> None:
+    from pipelines.definitions import build_definitions
+    from pipelines.local_run import run_pipeline
+    from pipelines.settings import Settings
+
+    home = root / HOME
+    home.mkdir(parents=True)
+    shutil.copyfile(REPO_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    env = sample_env(root)
+    with (
+        dg.instance_for_test(overrides=CONCURRENCY, temp_dir=str(home)) as instance,
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        for key, value in env.items():
+            if key != "DAGSTER_HOME":  # instance_for_test sets it (and puts it back)
+                patch.setenv(key, value)
+        settings = Settings.from_env()
+        settings.landing_dir.mkdir(parents=True)
+        drop_sample_files(settings.landing_dir)
+        outcome = run_pipeline(build_definitions(settings), instance)
+    (root / OUTCOME).write_text(json.dumps(_digest(outcome), indent=1), encoding="utf-8")
+
+
+def sample_run(shared_dir: Path) -> Path:
+    """The folder of the session's sample run (built by whichever worker asks first)."""
+    root = shared_dir / "sample_run"
+    with (shared_dir / "sample_run.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / OUTCOME).is_file():
+            shutil.rmtree(root, ignore_errors=True)  # a build that died half-way
+            _build(root)
+    return root
+
+
+def copy_sample_run(source: Path, root: Path) -> dict[str, str]:
+    """A private copy of the sample run under `root`; returns its environment variables."""
+    shutil.copytree(source, root, symlinks=True)
+    return sample_env(root)
+
+
+def outcome(root: Path) -> dict:
+    return json.loads((root / OUTCOME).read_text(encoding="utf-8"))
