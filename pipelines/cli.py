@@ -106,7 +106,11 @@ def run_pipeline(
     set_console_level(log_level)  # every event of the runs is in the run log file anyway
     with show_progress(display):
         outcome = run(
-            build_definitions(settings), open_instance(), log_level, display=display, reports=reports
+            build_definitions(settings),
+            open_instance(),
+            log_level,
+            display=display,
+            reports=reports,
         )
     for run_id in outcome.released_runs:
         print(f"marked interrupted run {run_id} as failed and freed its warehouse-pool slot")

@@ -10,6 +10,7 @@ from sources.programme_records.archive import discarded, find_delivery
 from sources.programme_records.discards import DISCARDED, apply_discard
 from sources.programme_records.loader import FAILED_AUDIT, load_file
 
+from ..operations.retries import SOURCE_RETRY_POLICY
 from ..settings import EXCEL_EXTENSION, SEEDS_DIR
 from ..warehouse.resource import WAREHOUSE_POOL, WarehouseResource
 from .landing import LANDING
@@ -64,6 +65,7 @@ _SPEC = {
     ],
     pool=WAREHOUSE_POOL,
     can_subset=False,
+    retry_policy=SOURCE_RETRY_POLICY,
 )
 def raw_programme_records(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource

@@ -18,10 +18,15 @@ so landing holds only what waits or was refused, and a tick costs the same after
 deliveries as after 10. What stays (ignored entries, a file that could not be removed) is
 remembered in the sensor cursor (path -> type, size, mtime), so only new or changed entries are
 read and hashed. The same bytes delivered again by the same organisation (under any name) are
-journalled as a duplicate of the first delivery. A delivery whose
-ingest run failed for a passing reason (a lock held too long, a killed process) is requested
-again with exponential backoff; one that failed its audit is not (it needs a person: see
-`python -m pipelines.cli landing`)."""
+journalled as a duplicate of the first delivery.
+
+Retries are Dagster's: the ingest step has a retry policy with exponential backoff (a lock held
+too long, a passing error; pipelines/operations/retries.py), and the instance retries a run
+that died (run_retries in dagster.yaml; a failed step is not retried twice). The one case left
+to this sensor is `make run`, where no daemon runs: with `retry_now` a delivery whose latest run
+died (its process killed; not a step failure, which the policy already retried) is asked for
+again, up to MAX_ATTEMPTS runs. A failed audit or a discard needs a person (`python -m
+pipelines.cli landing`)."""
 
 from __future__ import annotations
 
@@ -71,9 +76,10 @@ from .partitions import programme_record_files
 from .resources import LandingResource
 
 FILE_NAME_TAG = "learning_teams/file_name"
-MAX_ATTEMPTS = 6
-RETRY_BASE_SECONDS = 60
-RETRY_MAX_SECONDS = 1800
+FAILURE_REASON_TAG = "dagster/failure_reason"
+"""Set by Dagster on a failed run: STEP_FAILURE when a step failed (after its retry policy)."""
+STEP_FAILURE = "STEP_FAILURE"
+MAX_ATTEMPTS = 4
 NO_RETRY_OUTCOMES = {"failed_audit", "discarded"}
 INGEST_JOBS = (ingest_programme_records.name, ingest_and_publish_programme_records.name)
 
@@ -93,17 +99,14 @@ def _move_out(landing_dir: Path, entry) -> bool:
     return True
 
 
-def retry_delay(attempts: int) -> float:
-    """Seconds to wait after the `attempts`-th failed run: 60, 120, 240, ... capped at 30 min."""
-    return min(RETRY_BASE_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS)
-
-
 def _retries(
-    instance: dg.DagsterInstance, now: float, skip: dict[str, str] | None = None
+    instance: dg.DagsterInstance, skip: dict[str, str] | None = None
 ) -> list[dg.RunRequest]:
-    """Deliveries whose latest ingest run failed for a passing reason, due for another try (an
-    ingest-and-publish run counts as an ingest run until its file is loaded: a failure after
-    that is the build's, which the build sensor takes up)."""
+    """Deliveries whose latest ingest run died (no step failed: the process was killed or the
+    run never got going), for `make run` to try again at once (an ingest-and-publish run counts
+    as an ingest run until its file is loaded: a failure after that is the build's, which the
+    build sensor takes up). A step failure is not here: the step's retry policy already tried
+    it again with backoff, and what still fails needs a person."""
     jobs = INGEST_JOBS
     failed = [
         run
@@ -131,9 +134,7 @@ def _retries(
             continue  # its file loaded; the build step failed
         if latest.tags.get(OUTCOME_TAG) in NO_RETRY_OUTCOMES or len(history) >= MAX_ATTEMPTS:
             continue
-        record = instance.get_run_record_by_id(latest.run_id)
-        ended = record.end_time or record.update_timestamp.timestamp()
-        if now - ended < retry_delay(len(history)):
+        if latest.tags.get(FAILURE_REASON_TAG) == STEP_FAILURE:
             continue
         requests.append(
             dg.RunRequest(
@@ -238,8 +239,8 @@ def evaluate_landing(
     retry_now: bool = False,
     fast_path: bool = False,
 ):
-    """One tick (see module docstring). `retry_now` retries failed deliveries without waiting
-    for their backoff (what `make run` does: a person is waiting). With `fast_path`, a single
+    """One tick (see module docstring). `retry_now` (what `make run` does: no daemon retries a
+    run that died there) asks again for deliveries whose latest run died. With `fast_path`, a single
     new file arriving while nothing else runs gets one run that ingests it and publishes what
     depends on it (the lowest latency); otherwise each file gets an ingest run and the build
     sensor makes one build of them all."""
@@ -362,7 +363,7 @@ def evaluate_landing(
     )
     new_keys += [r.partition_key for r in pending]
     requests += pending
-    retries = _retries(context.instance, float("inf") if retry_now else now.timestamp(), skip)
+    retries = _retries(context.instance, skip) if retry_now else []
     # One new file and nothing under way: one run ingests it, loads the journal, builds and
     # publishes.
     one_run = fast_path and len(requests) == 1 and not retries and not _busy(context.instance)

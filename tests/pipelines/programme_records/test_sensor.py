@@ -10,7 +10,7 @@ import pytest
 from pipelines.definitions import build_definitions
 from pipelines.local_run import ingest, tick_landing_sensor
 from pipelines.programme_records.partitions import programme_record_files
-from pipelines.programme_records.sensor import retry_delay
+from pipelines.programme_records.sensor import MAX_ATTEMPTS
 from sources.programme_records.archive import find_delivery, read_journal, sha256_of
 from tests.conftest import SAMPLE_DIR, drop_sample_files
 
@@ -170,25 +170,41 @@ def test_a_journalled_delivery_with_no_run_is_asked_for_again(defs, instance, se
     assert tick_landing_sensor(defs, instance).run_requests == []
 
 
-def _failed_run(instance, key, outcome=None):
-    tags = {"dagster/partition": key, **({"learning_teams/outcome": outcome} if outcome else {})}
+def _failed_run(instance, key, outcome=None, reason=None):
+    tags = {
+        "dagster/partition": key,
+        **({"learning_teams/outcome": outcome} if outcome else {}),
+        **({"dagster/failure_reason": reason} if reason else {}),
+    }
     run = dg.DagsterRun(job_name=INGEST, status=dg.DagsterRunStatus.FAILURE, tags=tags)
     instance.add_run(run)
     return run
 
 
-def test_failed_run_is_retried_with_backoff_but_a_failed_audit_is_not(defs, instance, settings):
+def test_make_run_asks_again_for_a_run_that_died_not_for_a_failed_step(defs, instance, settings):
+    """Retries are Dagster's (the step's retry policy, the daemon's run retries); `make run`
+    (retry_now, no daemon) asks again only for a delivery whose run died, up to MAX_ATTEMPTS
+    runs; a step that failed (after its policy's tries) or a failed audit needs a person."""
     drop_sample_files(settings.landing_dir, "late_submissions_2024.csv")
     (request,) = ingest_requests(tick_landing_sensor(defs, instance))
     key = request.partition_key
-    _failed_run(instance, key)
-    # within the backoff the UI sensor waits; `make run` (retry_now) tries again at once
-    assert ingest_requests(tick_landing_sensor(defs, instance, retry_now=False)) == []
+    _failed_run(instance, key, reason="UNEXPECTED_TERMINATION")  # its process was killed
+    assert ingest_requests(tick_landing_sensor(defs, instance, retry_now=False)) == []  # UI
     (retry,) = ingest_requests(tick_landing_sensor(defs, instance, retry_now=True))
     assert retry.run_key == f"{key}:2"
+    _failed_run(instance, key, reason="STEP_FAILURE")  # the retry policy already tried again
+    assert ingest_requests(tick_landing_sensor(defs, instance, retry_now=True)) == []
     _failed_run(instance, key, outcome="failed_audit")
     assert ingest_requests(tick_landing_sensor(defs, instance, retry_now=True)) == []
-    assert [retry_delay(n) for n in (1, 2, 3, 6, 10)] == [60, 120, 240, 1800, 1800]
+    other = drop_sample_files(settings.landing_dir, "uk_partnerships_2002.csv")[0].name
+    (request,) = ingest_requests(tick_landing_sensor(defs, instance))
+    assert other in request.partition_key
+    for attempt in range(2, MAX_ATTEMPTS + 1):  # died every time: asked again, then left
+        _failed_run(instance, request.partition_key)
+        (retry,) = ingest_requests(tick_landing_sensor(defs, instance, retry_now=True))
+        assert retry.run_key == f"{request.partition_key}:{attempt}"
+    _failed_run(instance, request.partition_key)
+    assert ingest_requests(tick_landing_sensor(defs, instance, retry_now=True)) == []
 
 
 def test_unreadable_file_is_ingested_into_quarantine_with_its_reason(defs, instance, settings):
