@@ -424,25 +424,3 @@ def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, list[str]]]
         FROM broken GROUP BY rule ORDER BY min(rank), n DESC, rule"""
     ).fetchall()
     return {rule: (count, examples) for rule, count, examples in rows}
-
-
-def discard_file(con: duckdb.DuckDBPyConnection, file_id: str, reason: str) -> int:
-    """Take a delivered file's rows out of the raw layer and mark it discarded (its quarantined
-    rows stay, for the record). Returns how many rows were removed."""
-    ensure_raw_schema(con)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        (removed,) = con.execute(
-            f"SELECT count(*) FROM {RECORDS_TABLE} WHERE _file_id = ?", [file_id]
-        ).fetchone()
-        con.execute(f"DELETE FROM {RECORDS_TABLE} WHERE _file_id = ?", [file_id])
-        con.execute(
-            f"UPDATE {FILES_TABLE} SET status = 'discarded', rows_loaded = 0, "
-            "message = ? WHERE file_id = ?",
-            [f"discarded by a data engineer: {reason}", file_id],
-        )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return removed
