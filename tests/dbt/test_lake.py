@@ -35,14 +35,12 @@ READER = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def lake_settings(postgres, tmp_path_factory):
-    url = postgres.create_database("lake")
-    dsn = f"dbname=lake host={postgres.host} port={postgres.port} user={postgres.user}"
-    settings = lake.LakeSettings(dsn, tmp_path_factory.mktemp("lake") / "data")
+def lake_settings(new_lake):
+    settings = new_lake("lake")
     with pytest.MonkeyPatch.context() as patch:
         for key, value in settings.dbt_env().items():
             patch.setenv(key, value)
-        yield settings, url
+        yield settings
 
 
 def _embedded_path(con) -> str:
@@ -56,7 +54,7 @@ def _rows(con, table: str) -> list[tuple]:
 
 
 def test_marts_built_on_the_lake_equal_the_embedded_ones(lake_settings, demo, tmp_path):
-    settings, _ = lake_settings
+    settings = lake_settings
     sync = subprocess.run(
         [sys.executable, "-m", "pipelines.warehouse.lake", "sync-raw", _embedded_path(demo)],
         capture_output=True,
@@ -99,7 +97,7 @@ def test_marts_built_on_the_lake_equal_the_embedded_ones(lake_settings, demo, tm
 def test_readers_see_the_published_snapshot_not_what_is_written_after_it(lake_settings):
     """What a build writes after the last publish (here, by hand) stays invisible to readers
     until it is published: a failed build, which never publishes, is never seen."""
-    settings, _ = lake_settings
+    settings = lake_settings
     writer = lake.connect(settings)
     writer.execute("CREATE SCHEMA IF NOT EXISTS scratch")
     lake.publish(writer, lake.current_snapshot(writer), note="before")
@@ -138,7 +136,7 @@ def test_two_writers_commit_to_the_same_lake_table_at_once(lake_settings):
     """What two ingests on the lake need from it: two processes appending to one table at the
     same time both commit (DuckLake retries a commit that raced another non-conflicting one).
     The project's raw loads do not write the lake yet (README, Operations)."""
-    settings, _ = lake_settings
+    settings = lake_settings
     con = lake.connect(settings)
     con.execute("CREATE SCHEMA IF NOT EXISTS scratch")
     con.execute("CREATE OR REPLACE TABLE scratch.deliveries (writer VARCHAR, batch INT, n BIGINT)")
