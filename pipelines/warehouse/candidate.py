@@ -12,9 +12,17 @@ import os
 import shutil
 from pathlib import Path
 
+import dagster as dg
+
 from ..settings import WAREHOUSE_FILE_NAME
 from .raw_schemas import ensure_raw_schemas
 from .resource import WarehouseResource
+
+LAKE_BUILD_REFUSED = (
+    "LT_WAREHOUSE_BACKEND=lake: the Dagster build stage builds candidate copies of the embedded "
+    "file and does not build the lake yet; build, test and publish the lake with "
+    "`python -m pipelines.warehouse.lake build` (README, Operations)"
+)
 
 SOURCE_SCHEMAS = ("raw",)
 """Schemas written by ingest steps, never by dbt: taken from the live file at promotion."""
@@ -70,6 +78,10 @@ def _clean_old_candidates(context, warehouse: WarehouseResource, keep: Path) -> 
 
 def prepare_candidate(context, warehouse: WarehouseResource) -> Path:
     """Copy the live file to this run's candidate path (once per run) and return the path."""
+    if warehouse.is_lake:
+        # Refused rather than building a stale embedded file (and never a CHECKPOINT on the
+        # lake, which would run its maintenance): the lake is built by `lake build`.
+        raise dg.Failure(LAKE_BUILD_REFUSED, allow_retries=False)
     candidate = warehouse.candidate_path(context.run_id)
     _clean_old_candidates(context, warehouse, candidate)
     if candidate.exists():
