@@ -19,9 +19,8 @@ from .raw_schemas import ensure_raw_schemas
 from .resource import WarehouseResource
 
 LAKE_BUILD_REFUSED = (
-    "LT_WAREHOUSE_BACKEND=lake: the Dagster build stage builds candidate copies of the embedded "
-    "file and does not build the lake yet; build, test and publish the lake with "
-    "`python -m pipelines.warehouse.lake build` (README, Operations)"
+    "LT_WAREHOUSE_BACKEND=lake: the lake has no candidate copy (dbt builds at its head and the "
+    "publish step records its snapshot)"
 )
 
 SOURCE_SCHEMAS = ("raw",)
@@ -79,8 +78,8 @@ def _clean_old_candidates(context, warehouse: WarehouseResource, keep: Path) -> 
 def prepare_candidate(context, warehouse: WarehouseResource) -> Path:
     """Copy the live file to this run's candidate path (once per run) and return the path."""
     if warehouse.is_lake:
-        # Refused rather than building a stale embedded file (and never a CHECKPOINT on the
-        # lake, which would run its maintenance): the lake is built by `lake build`.
+        # The lake has no candidate (dbt_assets._build_on_lake); never copy a stale embedded
+        # file, nor CHECKPOINT the lake (that runs its maintenance).
         raise dg.Failure(LAKE_BUILD_REFUSED, allow_retries=False)
     candidate = warehouse.candidate_path(context.run_id)
     _clean_old_candidates(context, warehouse, candidate)

@@ -38,6 +38,8 @@ from .raw_schemas import ensure_raw_schemas
 
 ALIAS = WAREHOUSE_FILE_NAME.split(".")[0]  # the catalog name dbt's manifest was parsed with
 META = "lake_ops"
+SNAPSHOT_TAG = "learning_teams/lake_snapshot"
+"""Run tag of a Dagster build on the lake: the snapshot its dbt build ended at."""
 
 
 @dataclass(frozen=True)
