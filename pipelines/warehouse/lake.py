@@ -9,6 +9,10 @@ never see a half-built or failed build, and never block a writer (DuckLake reade
 lock; writers commit with retries on non-conflicting changes). Keep the published snapshot when
 expiring old ones (`ducklake_expire_snapshots(..., older_than => ...)` after the next publish).
 
+With LT_WAREHOUSE_BACKEND=lake the Dagster code does the same: the warehouse resource attaches
+the lake (raw loads commit into it), build_warehouse runs dbt at the head and its publish step
+records the snapshot the build ended at (dbt_assets._build_on_lake, publish.published_warehouse).
+
     python -m pipelines.warehouse.lake sync-raw <learning_teams.duckdb>   # raw tables -> lake
                                           # (or LT_WAREHOUSE_BACKEND=lake: loads write it directly)
     python -m pipelines.warehouse.lake build [dbt selection...]          # build, test, publish

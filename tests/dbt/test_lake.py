@@ -149,7 +149,7 @@ WRITER = textwrap.dedent(
 def test_two_writers_commit_to_the_same_lake_table_at_once(lake_settings):
     """What two ingests on the lake need from it: two processes appending to one table at the
     same time both commit (DuckLake retries a commit that raced another non-conflicting one).
-    The project's raw loads do not write the lake yet (README, Operations)."""
+    The ingests themselves, at once: tests/pipelines/programme_records/test_lake_ingest.py."""
     settings = lake_settings
     con = lake.connect(settings)
     con.execute("CREATE SCHEMA IF NOT EXISTS scratch")
