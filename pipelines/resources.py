@@ -6,7 +6,7 @@ from .literature.resources import LiteratureStoreResource
 from .programme_records.resources import LandingResource
 from .reports.resources import ReportsResource
 from .sector_plans.resources import PlanipolisResource
-from .settings import DBT_EXECUTABLE, WAREHOUSE_FILE_NAME, Settings
+from .settings import DBT_EXECUTABLE, LAKE, WAREHOUSE_FILE_NAME, Settings
 from .warehouse.resource import WarehouseResource
 from .worldbank.resources import worldbank_resource_from_env
 
@@ -22,6 +22,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
             builds_dir=str(settings.builds_dir),
             log_dir=str(settings.log_dir),
             lock_wait_seconds=settings.lock_wait_seconds,
+            **lake_fields(settings),
         ),
         "landing": LandingResource(
             landing_dir=str(settings.landing_dir),
@@ -36,6 +37,20 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "planipolis": planipolis_resource(settings),
         "worldbank": worldbank_resource_from_env(),
         "dbt": WarehouseDbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+    }
+
+
+def lake_fields(settings: Settings) -> dict[str, str]:
+    """The WarehouseResource fields of the lake backend (LT_WAREHOUSE_BACKEND=lake)."""
+    if settings.warehouse_backend != LAKE:
+        return {}
+    from .warehouse.lake import LakeSettings
+
+    lake = LakeSettings.from_env()  # LT_LAKE_CATALOG_DSN (required), LT_LAKE_DATA_PATH
+    return {
+        "backend": LAKE,
+        "lake_catalog_dsn": lake.catalog_dsn,
+        "lake_data_path": str(lake.data_path),
     }
 
 

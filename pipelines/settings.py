@@ -57,6 +57,18 @@ def _flag(variable: str) -> bool:
     raise ValueError(f"{variable}={value!r}: use 1/true/yes/on or 0/false/no/off")
 
 
+EMBEDDED, LAKE = "embedded", "lake"
+
+
+def warehouse_backend() -> str:
+    """LT_WAREHOUSE_BACKEND: `embedded` (default: the DuckDB file, one writer) or `lake` (the
+    shared DuckLake of pipelines/warehouse/lake.py: LT_LAKE_CATALOG_DSN, LT_LAKE_DATA_PATH)."""
+    value = (os.environ.get("LT_WAREHOUSE_BACKEND") or EMBEDDED).strip().lower()
+    if value not in (EMBEDDED, LAKE):
+        raise ValueError(f"LT_WAREHOUSE_BACKEND={value!r}: use {EMBEDDED} or {LAKE}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse_path: Path
@@ -76,6 +88,7 @@ class Settings:
     plans_all_countries: bool
     plans_sensor_interval_seconds: int
     reports_dir: Path = REPO_ROOT / "warehouse" / "reports"
+    warehouse_backend: str = EMBEDDED
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -115,4 +128,5 @@ class Settings:
                 os.environ.get("LT_PLANS_SENSOR_INTERVAL_SECONDS", "3600")
             ),
             reports_dir=_path("LT_REPORTS_DIR", str(warehouse_path.parent / "reports")),
+            warehouse_backend=warehouse_backend(),
         )

@@ -108,3 +108,17 @@ def postgres():
         pytest.skip(message)
     with postgres_server(bin_dir) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def new_lake(postgres, tmp_path_factory):
+    """Makes a fresh DuckLake: `new_lake(name)` creates its catalog database on the `postgres`
+    server and a data folder of its own, and returns its LakeSettings."""
+    from pipelines.warehouse.lake import LakeSettings
+
+    def make(name: str) -> LakeSettings:
+        postgres.create_database(name)
+        dsn = f"dbname={name} host={postgres.host} port={postgres.port} user={postgres.user}"
+        return LakeSettings(dsn, tmp_path_factory.mktemp(name) / "data")
+
+    return make

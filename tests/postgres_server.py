@@ -38,6 +38,8 @@ class PostgresServer:
     host: str
     port: int
     user: str
+    log: Path | None = None
+    """The server's log (its errors: e.g. a DuckLake commit that lost a race and was retried)."""
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{database}"
@@ -72,7 +74,7 @@ def postgres_server(bin_dir: Path):
         run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
             "-w", "-t", "60", "start")  # fmt: skip
         try:
-            yield PostgresServer("127.0.0.1", port, USER)
+            yield PostgresServer("127.0.0.1", port, USER, root / "log")
         finally:
             run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
     except subprocess.CalledProcessError as exc:

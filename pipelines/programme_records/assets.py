@@ -12,7 +12,7 @@ from sources.programme_records.loader import FAILED_AUDIT, load_file
 
 from ..operations.retries import SOURCE_RETRY_POLICY
 from ..settings import EXCEL_EXTENSION, SEEDS_DIR
-from ..warehouse.resource import WAREHOUSE_POOL, WarehouseResource
+from ..warehouse.resource import WarehouseResource, ingest_pool
 from .landing import LANDING
 from .partitions import programme_record_files
 from .resources import LandingResource
@@ -63,7 +63,7 @@ _SPEC = {
             "files.",
         )
     ],
-    pool=WAREHOUSE_POOL,
+    pool=ingest_pool(),
     can_subset=False,
     retry_policy=SOURCE_RETRY_POLICY,
 )
@@ -125,7 +125,13 @@ def raw_programme_records(
         "status": result.status,
     }
     yield dg.MaterializeResult(
-        asset_key=RAW_RECORDS, metadata={**common, "dagster/row_count": result.rows_loaded}
+        asset_key=RAW_RECORDS,
+        metadata={
+            **common,
+            "dagster/row_count": result.rows_loaded,
+            # >1: the commit conflicted with another writer's on the lake and was run again
+            "commit_attempts": result.commit_attempts,
+        },
     )
     yield dg.MaterializeResult(
         asset_key=RAW_FILES,

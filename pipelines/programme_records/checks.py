@@ -6,7 +6,7 @@ import dagster as dg
 
 from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE
 
-from ..warehouse.resource import WAREHOUSE_POOL, WarehouseResource
+from ..warehouse.resource import WarehouseResource, ingest_pool
 from .assets import RAW_QUARANTINE
 from .partitions import programme_record_files
 
@@ -19,7 +19,7 @@ with warnings.catch_warnings():
         asset=RAW_QUARANTINE,
         name="file_fully_accepted",
         partitions_def=programme_record_files,
-        pool=WAREHOUSE_POOL,
+        pool=ingest_pool(),
         description="Warns when a file had rows quarantined; lists the rows and reasons.",
     )
     def file_fully_accepted(

@@ -12,9 +12,16 @@ import os
 import shutil
 from pathlib import Path
 
+import dagster as dg
+
 from ..settings import WAREHOUSE_FILE_NAME
 from .raw_schemas import ensure_raw_schemas
 from .resource import WarehouseResource
+
+LAKE_BUILD_REFUSED = (
+    "LT_WAREHOUSE_BACKEND=lake: the lake has no candidate copy (dbt builds at its head and the "
+    "publish step records its snapshot)"
+)
 
 SOURCE_SCHEMAS = ("raw",)
 """Schemas written by ingest steps, never by dbt: taken from the live file at promotion."""
@@ -70,6 +77,10 @@ def _clean_old_candidates(context, warehouse: WarehouseResource, keep: Path) -> 
 
 def prepare_candidate(context, warehouse: WarehouseResource) -> Path:
     """Copy the live file to this run's candidate path (once per run) and return the path."""
+    if warehouse.is_lake:
+        # The lake has no candidate (dbt_assets._build_on_lake); never copy a stale embedded
+        # file, nor CHECKPOINT the lake (that runs its maintenance).
+        raise dg.Failure(LAKE_BUILD_REFUSED, allow_retries=False)
     candidate = warehouse.candidate_path(context.run_id)
     _clean_old_candidates(context, warehouse, candidate)
     if candidate.exists():

@@ -4,6 +4,7 @@ import json
 import os
 from collections.abc import Mapping
 from contextlib import contextmanager, redirect_stdout
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -17,6 +18,7 @@ from dagster_dbt import (
 
 from .. import progress
 from ..settings import DBT_PROJECT_DIR, Settings
+from . import lake
 from .build_inputs import (
     COVERS_TAG,
     PROJECT_INPUT,
@@ -29,6 +31,7 @@ from .build_inputs import (
     recorded_inputs,
 )
 from .candidate import activate, dbt_env, dbt_state_dir, keep_dbt_state, prepare_candidate
+from .raw_schemas import ensure_raw_schemas
 from .resource import WAREHOUSE_POOL, WarehouseResource
 from .table_metadata import with_table_metadata
 
@@ -118,7 +121,12 @@ def warehouse_dbt_assets(
 
     dbt's per-node output goes to `<log dir>/dbt/<run id>.log`. Test results are yielded as they
     come; materialisations when dbt has finished (DuckDB lets no other connection in while dbt
-    writes), each with its relation's row count and column types read from the candidate."""
+    writes), each with its relation's row count and column types read from the candidate.
+
+    On the lake (LT_WAREHOUSE_BACKEND=lake) there is no candidate: see `_build_on_lake`."""
+    if warehouse.is_lake:
+        yield from _build_on_lake(context, dbt, warehouse)
+        return
     candidate = prepare_candidate(context, warehouse)
     covered, project_tested = _record_build_inputs(context, candidate)
     run = context.instance.get_run_by_id(context.run_id)
@@ -156,3 +164,55 @@ def warehouse_dbt_assets(
             description=f"dbt build failed: {error}",
             metadata={"dbt_log": dg.MetadataValue.path(str(log_file))},
         )
+
+
+def _build_on_lake(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse):
+    """`dbt build` of the selection with the `lake` target, at the lake's head (write, audit:
+    the dbt tests run there and the GE checks read the head after it). Readers stay on the
+    published snapshot meanwhile; the publish step records the snapshot this build ended at
+    (run tag LAKE_SNAPSHOT_TAG) only when every blocking check passed. Ingests keep committing
+    beside it (no file to copy, no writer to wait for); builds stay one at a time (the pool)."""
+    settings = warehouse.lake_settings()
+    run = context.instance.get_run_by_id(context.run_id)
+    with warehouse.connect(log=context.log) as con:
+        ensure_raw_schemas(con)  # a source that has loaded nothing yet: its tables, empty
+        raw_tables = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' "
+                "AND database_name = current_database()"
+            ).fetchall()
+        ]
+    if COVERS_TAG not in run.tags:  # the raw writes committed before dbt reads them
+        covered = covered_inputs(
+            warehouse_dbt_assets.asset_deps, set(context.selected_asset_keys), raw_tables
+        )
+        covers = covered_storage_ids(context.instance, covered)
+        context.instance.add_run_tags(context.run_id, {COVERS_TAG: json.dumps(covers)})
+    log_file = warehouse.log_path / "dbt" / f"{context.run_id}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    builds = Path(warehouse.builds_dir) if warehouse.builds_dir else warehouse.live_path.parent
+    # Its own parse state: the profile (the lake target) differs from the candidate builds'.
+    state = dbt_state_dir(builds / "lake", dbt_project.project_dir / dbt_project.target_path)
+    total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
+    with (
+        _env(**settings.dbt_env(), DO_NOT_TRACK="1", DBT_TARGET_PATH=str(state)),
+        log_file.open("a", encoding="utf-8") as log,
+        redirect_stdout(log),
+    ):
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        for done, event in enumerate(invocation.stream(), start=1):
+            progress.advance(done, total, "dbt nodes")
+            yield event
+    context.log.info(f"dbt output: {log_file}")
+    keep_dbt_state(invocation.target_path, state)
+    error = invocation.get_error()
+    if error is not None:
+        raise dg.Failure(
+            description=f"dbt build failed on the lake (nothing published): {error}",
+            metadata={"dbt_log": dg.MetadataValue.path(str(log_file))},
+        )
+    with warehouse.connect(read_only=True, log=context.log) as con:
+        snapshot = lake.current_snapshot(con)
+    context.instance.add_run_tags(context.run_id, {lake.SNAPSHOT_TAG: str(snapshot)})
+    context.log.info(f"built on the lake up to snapshot {snapshot} (published after the checks)")

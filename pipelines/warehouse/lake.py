@@ -9,7 +9,12 @@ never see a half-built or failed build, and never block a writer (DuckLake reade
 lock; writers commit with retries on non-conflicting changes). Keep the published snapshot when
 expiring old ones (`ducklake_expire_snapshots(..., older_than => ...)` after the next publish).
 
+With LT_WAREHOUSE_BACKEND=lake the Dagster code does the same: the warehouse resource attaches
+the lake (raw loads commit into it), build_warehouse runs dbt at the head and its publish step
+records the snapshot the build ended at (dbt_assets._build_on_lake, publish.published_warehouse).
+
     python -m pipelines.warehouse.lake sync-raw <learning_teams.duckdb>   # raw tables -> lake
+                                          # (or LT_WAREHOUSE_BACKEND=lake: loads write it directly)
     python -m pipelines.warehouse.lake build [dbt selection...]          # build, test, publish
     python -m pipelines.warehouse.lake status                            # published snapshot
 """
@@ -33,9 +38,12 @@ from ..settings import (
     WAREHOUSE_FILE_NAME,
     _path,
 )
+from .raw_schemas import ensure_raw_schemas
 
 ALIAS = WAREHOUSE_FILE_NAME.split(".")[0]  # the catalog name dbt's manifest was parsed with
 META = "lake_ops"
+SNAPSHOT_TAG = "learning_teams/lake_snapshot"
+"""Run tag of a Dagster build on the lake: the snapshot its dbt build ended at."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +170,13 @@ def build_and_publish(
     settings: LakeSettings, dbt_args: list[str], target_path: Path | None = None
 ) -> tuple[bool, subprocess.CompletedProcess]:
     """`dbt build` (models and their tests) on the lake, then publish its last snapshot only if
-    everything passed. Returns (published, dbt's process)."""
+    everything passed. Returns (published, dbt's process). The raw tables of a source that has
+    loaded nothing yet are created empty first, as on the embedded file (candidate.py)."""
+    con = connect(settings)
+    try:
+        ensure_raw_schemas(con)
+    finally:
+        con.close()
     done = run_dbt(settings, ["build", *dbt_args], target_path)
     if done.returncode != 0:
         return False, done

@@ -63,8 +63,10 @@ def _mart_check(suite: str) -> dg.AssetChecksDefinition:
     def _check(
         context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
     ) -> dg.AssetCheckResult:
-        # The run's candidate build when it made one (nothing is promoted before this passes).
-        path = warehouse.path_for_run(context.op_execution_context.run_id)
+        # The run's candidate build when it made one (nothing is promoted before this passes);
+        # on the lake its head, where the build wrote (nothing is published before this passes).
+        run_id = context.op_execution_context.run_id
+        path = None if warehouse.is_lake else warehouse.path_for_run(run_id)
         with warehouse.connect(read_only=True, path=path, log=context.log) as con:
             return evaluate_mart(con, suite)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 
 from ..settings import WAREHOUSE_FILE_NAME
+from . import lake
 from .build_inputs import record_published_inputs, recorded_inputs
 from .candidate import promote_candidate
 from .dbt_assets import warehouse_dbt_assets
@@ -92,34 +93,68 @@ def write_published_copy(con, target: Path) -> dict[str, int]:
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Promote this run's candidate build to the live file (it only runs when every blocking
     check passed), then write the published copy (the marts and reference data, new file
-    renamed over the old) and export each mart to parquet/(mart).parquet there."""
-    promote_candidate(context, warehouse)
+    renamed over the old) and export each mart to parquet/(mart).parquet there.
+
+    On the lake (LT_WAREHOUSE_BACKEND=lake): record the snapshot this run's dbt build ended at
+    as the published one (readers attach there), then write the same copy and Parquet files
+    from that snapshot, for the BI tools and reports that read them."""
     target_dir = Path(warehouse.publish_dir)
-    parquet_dir = target_dir / "parquet"
-    parquet_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / WAREHOUSE_FILE_NAME
-    with warehouse.connect(log=context.log) as con:
-        con.execute("CHECKPOINT")
-        marts = [
-            row[0]
-            for row in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
-                "AND database_name = current_database() ORDER BY 1"
-            ).fetchall()
-        ]
-        for mart in marts:
-            tmp = parquet_dir / f".{mart}.parquet.tmp"
-            con.execute(f"COPY marts.{mart} TO '{tmp}' (FORMAT parquet)")
-            tmp.replace(parquet_dir / f"{mart}.parquet")
-        written = write_published_copy(con, target)
-        inputs = recorded_inputs(con)
-    record_published_inputs(target, inputs)
+    metadata = {}
+    if warehouse.is_lake:
+        snapshot = _publish_lake_snapshot(context, warehouse)
+        con = lake.connect(warehouse.lake_settings(), published=True)
+        try:
+            marts, written = _export(con, target_dir)
+        finally:
+            con.close()
+        metadata["lake_snapshot"] = snapshot
+    else:
+        promote_candidate(context, warehouse)
+        with warehouse.connect(log=context.log) as con:
+            con.execute("CHECKPOINT")
+            marts, written = _export(con, target_dir)
+            inputs = recorded_inputs(con)
+        record_published_inputs(target, inputs)
     counts = {name.split(".", 1)[1]: n for name, n in written.items() if name.startswith("marts.")}
+    parquet_dir = target_dir / "parquet"
     context.log.info(f"published {target} and {len(marts)} Parquet files in {parquet_dir}")
     return dg.MaterializeResult(
         metadata={
+            **metadata,
             "published_path": dg.MetadataValue.path(str(target)),
             "parquet_dir": dg.MetadataValue.path(str(parquet_dir)),
             "mart_row_counts": counts,
         }
     )
+
+
+def _export(con, target_dir: Path) -> tuple[list[str], dict[str, int]]:
+    """Each mart of the connection's database to parquet/<mart>.parquet, then the published
+    copy. Returns the marts and `write_published_copy`'s counts."""
+    parquet_dir = target_dir / "parquet"
+    parquet_dir.mkdir(parents=True, exist_ok=True)
+    marts = [
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
+            "AND database_name = current_database() ORDER BY 1"
+        ).fetchall()
+    ]
+    for mart in marts:
+        tmp = parquet_dir / f".{mart}.parquet.tmp"
+        con.execute(f"COPY marts.{mart} TO '{tmp}' (FORMAT parquet)")
+        tmp.replace(parquet_dir / f"{mart}.parquet")
+    return marts, write_published_copy(con, target_dir / WAREHOUSE_FILE_NAME)
+
+
+def _publish_lake_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> int:
+    """Record the snapshot this run's dbt build ended at (its run tag; the head when the run
+    built nothing) as the lake's published snapshot."""
+    run = context.instance.get_run_by_id(context.run_id)
+    with warehouse.connect(log=context.log) as con:
+        tagged = run.tags.get(lake.SNAPSHOT_TAG)
+        snapshot = int(tagged) if tagged else lake.current_snapshot(con)
+        lake.publish(con, snapshot, note=f"dagster run {context.run_id}")
+    context.log.info(f"published lake snapshot {snapshot}")
+    return snapshot

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from ..transactions import run_in_transaction
 from .archive import Delivery
 from .raw_schema import FILES_TABLE, RECORDS_TABLE, ensure_raw_schema
 
@@ -21,8 +22,10 @@ def apply_discard(con: duckdb.DuckDBPyConnection, delivery: Delivery, reason: st
     how many rows were removed."""
     ensure_raw_schema(con)
     message = f"discarded by a data engineer: {reason}"
-    con.execute("BEGIN TRANSACTION")
-    try:
+    removed = 0
+
+    def discard() -> None:
+        nonlocal removed
         (removed,) = con.execute(
             f"SELECT count(*) FROM {RECORDS_TABLE} WHERE _file_id = ?", [delivery.file_id]
         ).fetchone()
@@ -57,8 +60,6 @@ def apply_discard(con: duckdb.DuckDBPyConnection, delivery: Delivery, reason: st
                     datetime.now(UTC).isoformat(),
                 ],
             )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+
+    run_in_transaction(con, discard)
     return removed

@@ -23,6 +23,7 @@ from typing import Any
 
 import duckdb
 
+from ..transactions import run_in_transaction
 from . import csv_reader
 from .archive import Delivery
 from .contract import COLUMN_NAMES
@@ -125,6 +126,9 @@ class LoadResult:
     """Rule -> (quarantined rows that broke it, up to EXAMPLES_PER_REASON examples
     '<row n|whole file>: <reason>'), root cause first, then the most frequent, over ALL
     quarantined rows (see `_reasons`)."""
+    commit_attempts: int = 1
+    """How many times the publish transaction ran: more than 1 when its commit conflicted with
+    another writer's on a shared lake and was run again (sources/transactions.py)."""
 
     def summary(self) -> str:
         if self.status == FAILED_AUDIT:
@@ -330,8 +334,9 @@ def _load_file(
         if not published
         else read.file_error or "; ".join(notices) or None
     )
-    con.execute("BEGIN TRANSACTION")
-    try:
+
+    def publish() -> None:
+        # One transaction (one DuckLake snapshot): the delivery's rows appear all at once.
         for table, key in (
             (RECORDS_TABLE, "_file_id"),
             (QUARANTINE_TABLE, "_file_id"),
@@ -369,10 +374,8 @@ def _load_file(
                 "message": message,
             },
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+
+    commit_attempts = run_in_transaction(con, publish)
     problems = [
         (row, list(reasons))
         for row, reasons in con.execute(
@@ -392,6 +395,7 @@ def _load_file(
         notices=notices,
         audit=audit_outcome,
         reasons=_reasons(con),
+        commit_attempts=commit_attempts,
     )
 
 

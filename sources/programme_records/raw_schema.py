@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import duckdb
 
+from ..transactions import run_in_transaction
 from .contract import COLUMN_NAMES
 
 SCHEMA = "raw"
@@ -99,8 +100,11 @@ CREATE TABLE IF NOT EXISTS {ENTRIES_TABLE} (
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema and tables if they do not exist, and bring an older warehouse up
     to date (idempotent): `columns_supplied` added, `_supplied_columns` made optional, the
-    per-row `_record_hash` dropped (a hash of the values is computed where it is used)."""
-    con.execute(DDL)
+    per-row `_record_hash` dropped (a hash of the values is computed where it is used).
+
+    One transaction, run again if another writer of a shared lake created them at the same
+    moment (then it finds them and changes nothing)."""
+    run_in_transaction(con, lambda: con.execute(DDL))
     files_has_set, records_require_list, records_hashed = con.execute(
         f"""SELECT
             count(*) FILTER (table_name = 'programme_record_files'

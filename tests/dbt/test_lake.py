@@ -1,21 +1,35 @@
-"""The DuckLake target on a real PostgreSQL catalog: the raw tables of the demo literature
+"""The DuckLake target on a real PostgreSQL catalog. Programme records loaded straight into the
+lake (LT_WAREHOUSE_BACKEND=lake) and built there by `lake build` give the marts the embedded
+file gives for the same deliveries. The raw tables of the demo literature
 warehouse are copied into the lake and published; a second process reads the published
 snapshot over and over while dbt builds the marts on the lake (it is never blocked and never
 sees the build half-done); after the build the marts are published and equal, row for row, the
 marts the embedded file built from the same inputs. What is written after the last publish is
 not seen by readers."""
 
+import os
 import subprocess
 import sys
 import textwrap
 import time
 
+import duckdb
 import pytest
 
+from expectations.programme_records_audit import audit_delivery
+from pipelines.settings import EXCEL_EXTENSION, SEEDS_DIR
 from pipelines.warehouse import lake
+from pipelines.warehouse.raw_schemas import ensure_raw_schemas
+from pipelines.warehouse.resource import WarehouseResource
+from sources.programme_records.loader import load_file
+from tests.conftest import SAMPLE_DIR, SAMPLE_ORGANISATION
+from tests.dbt.run_dbt import dbt
+from tests.sources.programme_records.helpers import delivery_of
 
 MARTS = ["dim_publication", "fct_citation"]
-SELECT = ["--select", " ".join(f"+{m}" for m in MARTS), "--indirect-selection", "cautious"]
+# Tests of the selected models only (not those that also read an unselected model).
+CAUTIOUS = ["--indirect-selection", "cautious"]
+SELECT = ["--select", " ".join(f"+{m}" for m in MARTS), *CAUTIOUS]
 
 READER = textwrap.dedent(
     """
@@ -35,14 +49,12 @@ READER = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def lake_settings(postgres, tmp_path_factory):
-    url = postgres.create_database("lake")
-    dsn = f"dbname=lake host={postgres.host} port={postgres.port} user={postgres.user}"
-    settings = lake.LakeSettings(dsn, tmp_path_factory.mktemp("lake") / "data")
+def lake_settings(new_lake):
+    settings = new_lake("lake")
     with pytest.MonkeyPatch.context() as patch:
         for key, value in settings.dbt_env().items():
             patch.setenv(key, value)
-        yield settings, url
+        yield settings
 
 
 def _embedded_path(con) -> str:
@@ -56,7 +68,7 @@ def _rows(con, table: str) -> list[tuple]:
 
 
 def test_marts_built_on_the_lake_equal_the_embedded_ones(lake_settings, demo, tmp_path):
-    settings, _ = lake_settings
+    settings = lake_settings
     sync = subprocess.run(
         [sys.executable, "-m", "pipelines.warehouse.lake", "sync-raw", _embedded_path(demo)],
         capture_output=True,
@@ -99,7 +111,7 @@ def test_marts_built_on_the_lake_equal_the_embedded_ones(lake_settings, demo, tm
 def test_readers_see_the_published_snapshot_not_what_is_written_after_it(lake_settings):
     """What a build writes after the last publish (here, by hand) stays invisible to readers
     until it is published: a failed build, which never publishes, is never seen."""
-    settings, _ = lake_settings
+    settings = lake_settings
     writer = lake.connect(settings)
     writer.execute("CREATE SCHEMA IF NOT EXISTS scratch")
     lake.publish(writer, lake.current_snapshot(writer), note="before")
@@ -137,8 +149,8 @@ WRITER = textwrap.dedent(
 def test_two_writers_commit_to_the_same_lake_table_at_once(lake_settings):
     """What two ingests on the lake need from it: two processes appending to one table at the
     same time both commit (DuckLake retries a commit that raced another non-conflicting one).
-    The project's raw loads do not write the lake yet (README, Operations)."""
-    settings, _ = lake_settings
+    The ingests themselves, at once: tests/pipelines/programme_records/test_lake_ingest.py."""
+    settings = lake_settings
     con = lake.connect(settings)
     con.execute("CREATE SCHEMA IF NOT EXISTS scratch")
     con.execute("CREATE OR REPLACE TABLE scratch.deliveries (writer VARCHAR, batch INT, n BIGINT)")
@@ -163,3 +175,80 @@ def test_two_writers_commit_to_the_same_lake_table_at_once(lake_settings):
     assert counts.fetchall() == [("a", 10_000), ("b", 10_000)]
     con.execute("DROP TABLE scratch.deliveries")
     con.close()
+
+
+PROGRAMME_MARTS = ["dim_programme", "fct_programme_actor", "fct_country_summary"]
+
+
+def _load_samples(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every bundled programme-records file, delivered a day apart, through the loader and
+    its audit (as the ingest asset does). Returns each file's status."""
+    statuses = []
+    for day, path in enumerate(sorted(SAMPLE_DIR.glob("*.*")), start=1):
+        if path.suffix not in {".csv", ".json", ".xlsx"}:
+            continue
+        delivery = delivery_of(path, SAMPLE_ORGANISATION, f"2026-01-{day:02d}T00:00:00+00:00")
+        result = load_file(
+            con,
+            path,
+            delivery,
+            seeds_dir=SEEDS_DIR,
+            excel_extension=EXCEL_EXTENSION,
+            audit=audit_delivery,
+        )
+        statuses.append(result.status)
+    return statuses
+
+
+def test_programme_marts_built_on_the_lake_from_direct_loads_equal_the_embedded_ones(
+    new_lake, tmp_path, monkeypatch
+):
+    """The deliveries written straight into the lake by the ingest's resource and loader (no
+    copy from an embedded file), then `python -m pipelines.warehouse.lake build` (dbt build
+    at the head, then publish): the published programme marts equal, row for row, the ones
+    the embedded file builds from the same deliveries."""
+    settings = new_lake("lake_records")
+    warehouse = WarehouseResource(
+        database_path=str(tmp_path / "unused" / "learning_teams.duckdb"),
+        publish_dir=str(tmp_path / "published"),
+        backend="lake",
+        lake_catalog_dsn=settings.catalog_dsn,
+        lake_data_path=str(settings.data_path),
+    )
+    with warehouse.connect() as con:
+        lake_statuses = _load_samples(con)
+    embedded = tmp_path / "embedded" / "learning_teams.duckdb"
+    embedded.parent.mkdir()
+    con = duckdb.connect(str(embedded))
+    ensure_raw_schemas(con)
+    assert _load_samples(con) == lake_statuses
+    con.close()
+    assert lake_statuses.count("partially_loaded") == 1  # the sample's two bad rows
+
+    select = ["--select", " ".join(f"+{m}" for m in PROGRAMME_MARTS), *CAUTIOUS]
+    env = {**os.environ, **settings.dbt_env(), "LT_BUILDS_DIR": str(tmp_path / "builds")}
+    lake_build = subprocess.Popen(  # side by side with the embedded build (2 cores)
+        [sys.executable, "-m", "pipelines.warehouse.lake", "build", *select],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    monkeypatch.setenv("LT_DBT_TARGET", "local")  # not the module's lake (lake_settings)
+    done = dbt(["build", *select], embedded)
+    out, err = lake_build.communicate(timeout=300)
+    assert done.returncode == 0, done.stdout[-4000:]
+    assert lake_build.returncode == 0, out[-4000:] + err[-2000:]
+    assert out.strip().endswith("published")
+
+    published = lake.connect(settings, published=True)
+    local = duckdb.connect(str(embedded), read_only=True)
+    try:
+        assert published.execute("SELECT count(*) FROM raw.programme_records").fetchone()[0] == 42
+        for mart in PROGRAMME_MARTS:
+            rows = _rows(published, mart)
+            assert rows, mart
+            assert rows == _rows(local, mart), mart
+    finally:
+        published.close()
+        local.close()
