@@ -14,7 +14,13 @@ def sample_run_dir(tmp_path_factory, worker_id) -> Path:
     return sample_run(base.parent if worker_id != "master" else base)
 
 
+@pytest.fixture(scope="session")
+def worker_builds_dir(tmp_path_factory) -> Path:
+    """The candidate builds and dbt parse state of this test worker's copies (sample_run.py)."""
+    return tmp_path_factory.mktemp("builds")
+
+
 @pytest.fixture
-def sample_copy(sample_run_dir, tmp_path) -> dict[str, str]:
+def sample_copy(sample_run_dir, worker_builds_dir, tmp_path) -> dict[str, str]:
     """A private copy of the sample run: its environment (LT_* paths and DAGSTER_HOME)."""
-    return copy_sample_run(sample_run_dir, tmp_path / "sample_run")
+    return copy_sample_run(sample_run_dir, tmp_path / "sample_run", worker_builds_dir)

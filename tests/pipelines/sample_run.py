@@ -93,10 +93,15 @@ def sample_run(shared_dir: Path) -> Path:
     return root
 
 
-def copy_sample_run(source: Path, root: Path) -> dict[str, str]:
-    """A private copy of the sample run under `root`; returns its environment variables."""
-    shutil.copytree(source, root, symlinks=True)
-    return sample_env(root)
+def copy_sample_run(source: Path, root: Path, builds_dir: Path) -> dict[str, str]:
+    """A private copy of the sample run under `root`, building in `builds_dir`; returns its
+    environment variables.
+
+    The builds folder is the test worker's, shared by its tests one after the other (as runs
+    share it in production): dbt's parse state in it holds the builds path, so a folder per
+    test would cost a full parse of the project (~7 s) on each test's first build."""
+    shutil.copytree(source, root, symlinks=True, ignore=shutil.ignore_patterns("builds"))
+    return {**sample_env(root), "LT_BUILDS_DIR": str(builds_dir)}
 
 
 def outcome(root: Path) -> dict:

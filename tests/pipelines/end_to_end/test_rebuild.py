@@ -13,7 +13,9 @@ from tests.pipelines.end_to_end.pipeline import query
 from tests.pipelines.sample_run import CONCURRENCY
 
 
-def test_rebuild_from_the_archive_gives_the_same_marts_and_history(pipeline, tmp_path):
+def test_rebuild_from_the_archive_gives_the_same_marts_and_history(
+    pipeline, tmp_path, worker_builds_dir
+):
     """The warehouse built file by file (with a later update) equals one rebuilt from the
     archive alone, history included (validity comes from the deliveries, not from build time)."""
     settings, defs, instance = pipeline.settings, pipeline.defs, pipeline.instance
@@ -27,7 +29,7 @@ def test_rebuild_from_the_archive_gives_the_same_marts_and_history(pipeline, tmp
     with pytest.MonkeyPatch.context() as local:
         local.setenv("LT_WAREHOUSE_PATH", str(rebuilt_path))
         local.setenv("LT_PUBLISH_DIR", str(tmp_path / "rebuilt" / "published"))
-        local.setenv("LT_BUILDS_DIR", str(tmp_path / "rebuilt" / "builds"))
+        local.setenv("LT_BUILDS_DIR", str(worker_builds_dir))
         rebuilt_settings = Settings.from_env()
         with dg.instance_for_test(overrides=CONCURRENCY) as fresh:
             assert rebuild(build_definitions(rebuilt_settings), fresh)

@@ -48,10 +48,10 @@ def renamed(sample: str) -> bytes:
     return re.sub(rb"(?m)^([A-Z]{3})-", rb"\1-RE-", data)
 
 
-def make_env(source, root, monkeypatch) -> Settings:
+def make_env(source, root, builds_dir, monkeypatch) -> Settings:
     """A copy of the session's sample run at `root`, with new deliveries in its landing folder:
     three sample files under new refs, one whose name is not UTF-8, and one delivered again."""
-    for key, value in copy_sample_run(source, root).items():
+    for key, value in copy_sample_run(source, root, builds_dir).items():
         if key != "DAGSTER_HOME":
             monkeypatch.setenv(key, value)
     settings = Settings.from_env()
@@ -107,15 +107,17 @@ def instance_of(root):
 
 
 def test_crashes_at_the_landing_door_give_the_marts_of_a_clean_delivery(
-    sample_run_dir, tmp_path, monkeypatch
+    sample_run_dir, worker_builds_dir, tmp_path, monkeypatch
 ):
     with monkeypatch.context() as patch:
-        clean = make_env(sample_run_dir, tmp_path / "clean", patch)  # a clean delivery
+        clean = make_env(
+            sample_run_dir, tmp_path / "clean", worker_builds_dir, patch
+        )  # a clean delivery
         with instance_of(tmp_path / "clean") as own:
             defs = build_definitions(clean)
             ingest_and_build(defs, own, tick_landing_sensor(defs, own).run_requests)
         expected = published_marts(clean)
-    crashed = make_env(sample_run_dir, tmp_path / "crashed", monkeypatch)
+    crashed = make_env(sample_run_dir, tmp_path / "crashed", worker_builds_dir, monkeypatch)
     with instance_of(tmp_path / "crashed") as instance:
         crash_and_carry_on(build_definitions(crashed), instance, monkeypatch)
     again = published_marts(crashed)
