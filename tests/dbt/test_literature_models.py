@@ -119,7 +119,7 @@ def test_real_records_in_both_sources_merge(tmp_path):
             )
         load_literature_pages(con, tmp_path / "raw")
 
-    con = build(tmp_path, prepare)
+    con = build(tmp_path, prepare, select="+dim_publication")
     rows = con.execute(
         "SELECT source_record_keys, match_rules, doi, is_peer_reviewed FROM marts.dim_publication "
         "ORDER BY source_record_count DESC"

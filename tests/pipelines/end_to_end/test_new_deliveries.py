@@ -1,6 +1,10 @@
 """After the first run (a private copy of it per test): running again changes nothing, a new
-file rebuilds only what depends on it, a single file is ingested and published in one run, and
-a changed record is kept in the programme history."""
+file rebuilds only what depends on it (while a BI tool reads the published copy), a single
+file is ingested and published in one run, and a changed record is kept in the history."""
+
+import json
+import subprocess
+import sys
 
 import dagster as dg
 
@@ -47,12 +51,40 @@ def test_running_again_changes_nothing(pipeline):
     assert {t: fingerprint(settings, t) for t in tables} == before
 
 
-def test_a_new_file_rebuilds_only_what_depends_on_it(pipeline):
+def test_a_new_file_rebuilds_only_what_depends_on_it_while_bi_reads_go_on(pipeline, tmp_path):
     """A one-record file from a new organisation: only the programme-records part of the dbt
-    project is rebuilt (not the literature models), and the programme is published."""
+    project is rebuilt (not the literature models), and the programme is published. Meanwhile
+    a BI tool (SQLAlchemy + duckdb-engine, inspect and a pandas read, in its own process) reads
+    the published copy over and over: every read succeeds and new connections see the
+    publish; a connection held open (another process) keeps its snapshot until it reconnects."""
     settings, defs, instance = pipeline.settings, pipeline.defs, pipeline.instance
-    drop_one_record(settings, "new-partner", "GBR-NEW-0001")
-    outcome = run_pipeline(defs, instance, reports=False)
+    published = settings.publish_dir / "learning_teams.duckdb"
+    stop = tmp_path / "stop"
+    clients = {
+        mode: subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.pipelines.warehouse.bi_client",
+                mode,
+                published,
+                stop,
+                tmp_path / f"{mode}.json",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for mode in ("poll", "hold")
+    }
+    try:
+        for client in clients.values():
+            assert client.stdout.readline().strip() == "ready"
+        drop_one_record(settings, "new-partner", "GBR-NEW-0001")
+        outcome = run_pipeline(defs, instance, reports=False)
+    finally:
+        stop.touch()
+        for client in clients.values():
+            client.wait(timeout=120)
     assert outcome.success, outcome
     plan = outcome.build_plan
     assert plan.kind == "partial" and "programme_records" in plan.changed
@@ -64,6 +96,14 @@ def test_a_new_file_rebuilds_only_what_depends_on_it(pipeline):
     again = run_pipeline(defs, instance, reports=False)
     assert again.build_plan.kind == "none"
     assert reports_due(defs, again)  # published without them: the next run draws them
+
+    reads = json.loads((tmp_path / "poll.json").read_text())["reads"]
+    held = json.loads((tmp_path / "hold.json").read_text())
+    assert not [r["error"] for r in reads if not r["ok"]]
+    before = held["before"]
+    assert len(reads) >= 3 and reads[0]["programmes"] == before
+    assert reads[-1]["programmes"] == before + 1  # a new connection sees the publish
+    assert held["after"] == before  # a held-open one does not, until it reconnects
 
 
 def test_one_new_file_is_ingested_and_published_in_one_run(pipeline):
