@@ -33,6 +33,13 @@ def shared_data_dir() -> Path:
     return SHARED_DATA_DIR
 
 
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory, worker_id) -> Path:
+    """A temp folder every test worker of this session shares (tests/built_once.py)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
+
+
 def pytest_configure(config):
     # Parse the dbt project before test modules import pipelines.definitions; under
     # pytest-xdist the controller does it once, before its workers start.

@@ -8,10 +8,9 @@ from tests.pipelines.sample_run import copy_sample_run, sample_run
 
 
 @pytest.fixture(scope="session")
-def sample_run_dir(tmp_path_factory, worker_id) -> Path:
+def sample_run_dir(session_dir) -> Path:
     """The bundled sample after one whole pipeline run; read it, never write it (copy it)."""
-    base = tmp_path_factory.getbasetemp()
-    return sample_run(base.parent if worker_id != "master" else base)
+    return sample_run(session_dir)
 
 
 @pytest.fixture(scope="session")

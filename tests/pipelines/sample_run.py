@@ -1,8 +1,8 @@
 """The bundled sample delivered and run through the whole pipeline once per test session, then
 copied for every test that starts from it (end-to-end, resilience, landing).
 
-The first test worker that needs it builds it under a file lock in the session's shared temp
-folder (the other worker waits for it); a copy is a few megabytes: the warehouse folder
+The first test worker that needs it builds it (tests/built_once.py; the other waits for it); a
+copy is a few megabytes: the warehouse folder
 (live file, archive, builds, published copy, reports), the landing folder and the Dagster
 instance (DAGSTER_HOME with the project's dagster.yaml, SQLite run and event storage), so a
 copy carries on exactly as the next `make run` after the first would. What the first run
@@ -11,7 +11,6 @@ returned is kept as JSON (`outcome.json`); what it recorded is in the copied ins
 
 from __future__ import annotations
 
-import fcntl
 import json
 import shutil
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from tests.built_once import DONE, built_once
 from tests.conftest import REPO_ROOT, drop_sample_files
 
 OUTCOME = "outcome.json"
@@ -65,7 +65,7 @@ def _build(root: Path) -> None:
     from pipelines.settings import Settings
 
     home = root / HOME
-    home.mkdir(parents=True)
+    home.mkdir()
     shutil.copyfile(REPO_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
     env = sample_env(root)
     with (
@@ -84,13 +84,7 @@ def _build(root: Path) -> None:
 
 def sample_run(shared_dir: Path) -> Path:
     """The folder of the session's sample run (built by whichever worker asks first)."""
-    root = shared_dir / "sample_run"
-    with (shared_dir / "sample_run.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / OUTCOME).is_file():
-            shutil.rmtree(root, ignore_errors=True)  # a build that died half-way
-            _build(root)
-    return root
+    return built_once(shared_dir, "sample_run", _build)
 
 
 def copy_sample_run(source: Path, root: Path, builds_dir: Path) -> dict[str, str]:
@@ -100,7 +94,8 @@ def copy_sample_run(source: Path, root: Path, builds_dir: Path) -> dict[str, str
     The builds folder is the test worker's, shared by its tests one after the other (as runs
     share it in production): dbt's parse state in it holds the builds path, so a folder per
     test would cost a full parse of the project (~7 s) on each test's first build."""
-    shutil.copytree(source, root, symlinks=True, ignore=shutil.ignore_patterns("builds"))
+    ignore = shutil.ignore_patterns("builds", DONE)
+    shutil.copytree(source, root, symlinks=True, ignore=ignore)
     return {**sample_env(root), "LT_BUILDS_DIR": str(builds_dir)}
 
 
