@@ -50,22 +50,27 @@ def pytest_configure(config):
     prepare()
 
 
+def warehouse_env(root: Path) -> dict[str, str]:
+    """The LT_* path variables of a warehouse whose every folder is under `root`."""
+    warehouse = root / "warehouse"
+    return {
+        "LT_WAREHOUSE_PATH": str(warehouse / "learning_teams.duckdb"),
+        "LT_LANDING_DIR": str(root / "landing"),
+        "LT_ARCHIVE_DIR": str(warehouse / "archive"),
+        "LT_PUBLISH_DIR": str(warehouse / "published"),
+        "LT_BUILDS_DIR": str(warehouse / "builds"),
+        "LT_LOG_DIR": str(warehouse / "logs"),
+        "LT_LITERATURE_RAW_DIR": str(warehouse / "raw" / "literature"),
+        "LT_REPORTS_DIR": str(warehouse / "reports"),
+    }
+
+
 @pytest.fixture
 def settings(tmp_path, monkeypatch):
     """Settings whose every path is under tmp_path (no sensor settle delay)."""
     from pipelines.settings import Settings
 
-    warehouse_dir = tmp_path / "warehouse"
-    values = {
-        "LT_WAREHOUSE_PATH": str(warehouse_dir / "learning_teams.duckdb"),
-        "LT_LANDING_DIR": str(tmp_path / "landing"),
-        "LT_ARCHIVE_DIR": str(warehouse_dir / "archive"),
-        "LT_PUBLISH_DIR": str(warehouse_dir / "published"),
-        "LT_BUILDS_DIR": str(warehouse_dir / "builds"),
-        "LT_LOG_DIR": str(warehouse_dir / "logs"),
-        "LT_LITERATURE_RAW_DIR": str(warehouse_dir / "raw" / "literature"),
-        "LT_LANDING_SETTLE_SECONDS": "0",
-    }
+    values = {**warehouse_env(tmp_path), "LT_LANDING_SETTLE_SECONDS": "0"}
     for key, value in values.items():
         monkeypatch.setenv(key, value)
     result = Settings.from_env()

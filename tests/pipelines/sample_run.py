@@ -19,7 +19,7 @@ import dagster as dg
 import pytest
 
 from tests.built_once import DONE, built_once
-from tests.conftest import REPO_ROOT, drop_sample_files
+from tests.conftest import REPO_ROOT, drop_sample_files, warehouse_env
 
 OUTCOME = "outcome.json"
 HOME = "dagster_home"
@@ -28,17 +28,9 @@ CONCURRENCY = {"concurrency": {"pools": {"default_limit": 1}}}
 
 def sample_env(root: Path) -> dict[str, str]:
     """The LT_* variables (and DAGSTER_HOME) of a warehouse under `root`."""
-    warehouse = root / "warehouse"
     return {
+        **warehouse_env(root),
         "DAGSTER_HOME": str(root / HOME),
-        "LT_WAREHOUSE_PATH": str(warehouse / "learning_teams.duckdb"),
-        "LT_LANDING_DIR": str(root / "landing"),
-        "LT_ARCHIVE_DIR": str(warehouse / "archive"),
-        "LT_PUBLISH_DIR": str(warehouse / "published"),
-        "LT_BUILDS_DIR": str(warehouse / "builds"),
-        "LT_LOG_DIR": str(warehouse / "logs"),
-        "LT_LITERATURE_RAW_DIR": str(warehouse / "raw" / "literature"),
-        "LT_REPORTS_DIR": str(warehouse / "reports"),
         "LT_LANDING_SETTLE_SECONDS": "0",
     }
 
