@@ -1,10 +1,13 @@
 """Drive the pipeline in-process through the real sensor, jobs and checks: what `make run` does,
 and what the end-to-end tests exercise. Runs are recorded in the given Dagster instance."""
 
+import fcntl
 import io
 import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +30,7 @@ LANDING_SENSOR = "programme_records_landing_sensor"
 LAUNCHED_BY_TAG = "learning_teams/launched_by"
 PID_TAG = "learning_teams/pid"
 CURSOR_FILE = ".local_run_cursor.json"
+LANDING_LOCK = ".local_run_landing.lock"
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
 
 
@@ -286,6 +290,22 @@ def write_run_log(instance: dg.DagsterInstance, run_ids: list[str], log_file: Pa
                 out.write(f"{when} {level:<7} {entry.job_name} {run_id[:8]} {step} {message}\n")
 
 
+@contextmanager
+def landing_turn(archive_dir: Path, display: Display) -> Iterator[None]:
+    """One `make run` at a time from its landing tick to the end of its ingest runs (a lock file
+    beside the archive, let go when the process ends, however it ends). Without it a second
+    `make run` started meanwhile would find the deliveries the first has journalled but not yet
+    run, and ask for them again: loaded twice (the same rows, but two runs each)."""
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    with (archive_dir / LANDING_LOCK).open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            display.event("another run is loading the landing folder: waiting for it to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def run_pipeline(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
@@ -300,24 +320,28 @@ def run_pipeline(
     or finds none)."""
     display = display or Display(io.StringIO())
     outcome = PipelineOutcome(released_runs=release_orphaned_runs(instance))
-    # On start: every archived delivery has its journal line (and then its run, below).
-    reconcile_archive(Path(defs.resources["landing"].archive_dir))
     run_ids: list[str] = []
-    with display.step("landing folder") as step:
-        tick = tick_landing_sensor(defs, instance)
-        requests = [r for r in tick.run_requests or [] if r.job_name == "ingest_programme_records"]
-        step.detail = f"{len(requests)} file(s) to load" if requests else "nothing new"
-    if not requests:
-        outcome.skip_reason = tick.skip_reason.skip_message if tick.skip_reason else None
-    for request in requests:
-        label = f"ingest {request.tags.get(FILE_NAME_TAG, request.partition_key)}"
-        with display.step(label) as step:
-            fault_point("ingest.before_run")
-            run = ingest(defs, instance, request, log_level)
-            run_ids.append(run.run_id)
-            file_outcome = _file_outcome(request, run, instance)
-            outcome.ingested[request.partition_key] = file_outcome
-            step.detail = file_outcome.describe()
+    archive_dir = Path(defs.resources["landing"].archive_dir)
+    with landing_turn(archive_dir, display):
+        # On start: every archived delivery has its journal line (and then its run, below).
+        reconcile_archive(archive_dir)
+        with display.step("landing folder") as step:
+            tick = tick_landing_sensor(defs, instance)
+            requests = [
+                r for r in tick.run_requests or [] if r.job_name == "ingest_programme_records"
+            ]
+            step.detail = f"{len(requests)} file(s) to load" if requests else "nothing new"
+        if not requests:
+            outcome.skip_reason = tick.skip_reason.skip_message if tick.skip_reason else None
+        for request in requests:
+            label = f"ingest {request.tags.get(FILE_NAME_TAG, request.partition_key)}"
+            with display.step(label) as step:
+                fault_point("ingest.before_run")
+                run = ingest(defs, instance, request, log_level)
+                run_ids.append(run.run_id)
+                file_outcome = _file_outcome(request, run, instance)
+                outcome.ingested[request.partition_key] = file_outcome
+                step.detail = file_outcome.describe()
     with display.step("landing journal"):
         run_ids.append(record_entries(defs, instance, log_level).run_id)
     with display.step("literature pages") as step:

@@ -15,6 +15,9 @@ def test_two_runs_started_together_both_succeed_with_nothing_lost(env):
     runs = [run_cli(env) for _ in range(2)]
     results = [r.finish() for r in runs]
     assert [code for code, _ in results] == [0, 0], results
+    outputs = "\n".join(output for _, output in results)
+    for number in (1, 2):  # each delivery loaded by one of them, once
+        assert outputs.count(f"ingest partner-{number}/one_record.csv") == 1, outputs
     assert published_programmes(env) == SAMPLE_PROGRAMMES + 2
     con = duckdb.connect(env["LT_WAREHOUSE_PATH"], read_only=True)
     files = con.execute("SELECT count(*) FROM raw.programme_record_files").fetchone()[0]
