@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from sources.processes import is_alive
 from sources.programme_records.faults import fault_point
 from sources.programme_records.loader import WHOLE_FILE_REJECTED
 
@@ -37,14 +38,6 @@ PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
 def _local_tags() -> dict[str, str]:
     return {LAUNCHED_BY_TAG: "local_run", PID_TAG: str(os.getpid())}
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
@@ -60,7 +53,7 @@ def release_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
     )
     for run in runs:
         pid = int(run.tags.get(PID_TAG, "0"))
-        if pid and pid != os.getpid() and not _alive(pid):
+        if pid and pid != os.getpid() and not is_alive(pid):
             instance.report_run_failed(run, f"process {pid} ended before the run finished")
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             released.append(run.run_id)

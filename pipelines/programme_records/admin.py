@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from sources.processes import is_alive
 from sources.programme_records.archive import (
     discarded,
     find_delivery,
@@ -29,7 +30,6 @@ from ..local_run import (
     FILE_NAME_TAG,
     LAUNCHED_BY_TAG,
     PID_TAG,
-    _alive,
     build,
     ingest,
     record_entries,
@@ -92,7 +92,7 @@ def _never_finished(run: dg.DagsterRun) -> bool:
         run.status in UNFINISHED
         and run.tags.get(LAUNCHED_BY_TAG) == "local_run"
         and pid > 0
-        and not _alive(pid)
+        and not is_alive(pid)
     )
 
 

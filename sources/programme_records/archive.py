@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..processes import is_alive
 from .landing import LandingEntry, display_path, identity_of, refusal
 
 JOURNAL_NAME = "landing_journal.jsonl"
@@ -230,19 +231,11 @@ def clean_incoming(archive_dir: Path) -> int:
         return 0
     for tmp in folder.iterdir():
         pid = tmp.name.split("-", 1)[0]
-        if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+        if pid.isdigit() and (int(pid) == os.getpid() or not is_alive(int(pid))):
             tmp.unlink(missing_ok=True)
             removed += 1
     return removed
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
