@@ -31,14 +31,12 @@ LANDING_SENSOR = "programme_records_landing_sensor"
 LAUNCHED_BY_TAG = "learning_teams/launched_by"
 PID_TAG = "learning_teams/pid"
 CURSOR_FILE = ".local_run_cursor.json"
-LANDING_LOCK = ".local_run_landing.lock"
+RUN_LOCK = ".local_run.lock"
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
 
 
 def _local_tags() -> dict[str, str]:
     return {LAUNCHED_BY_TAG: "local_run", PID_TAG: str(os.getpid())}
-
-    return True
 
 
 def release_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
@@ -284,17 +282,18 @@ def write_run_log(instance: dg.DagsterInstance, run_ids: list[str], log_file: Pa
 
 
 @contextmanager
-def landing_turn(archive_dir: Path, display: Display) -> Iterator[None]:
-    """One `make run` at a time from its landing tick to the end of its ingest runs (a lock file
-    beside the archive, let go when the process ends, however it ends). Without it a second
-    `make run` started meanwhile would find the deliveries the first has journalled but not yet
-    run, and ask for them again: loaded twice (the same rows, but two runs each)."""
+def one_run_at_a_time(archive_dir: Path, display: Display) -> Iterator[None]:
+    """One `make run` at a time (a lock file beside the archive, let go when the process ends,
+    however it ends). A second `make run` started meanwhile waits, then finds what the first
+    left: without it, it would ask again for the deliveries the first has journalled but not
+    yet run (loaded twice: the same rows, but two runs each) and build the same inputs a second
+    time beside the first."""
     archive_dir.mkdir(parents=True, exist_ok=True)
-    with (archive_dir / LANDING_LOCK).open("a") as lock:
+    with (archive_dir / RUN_LOCK).open("a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            display.event("another run is loading the landing folder: waiting for it to finish")
+            display.event("another make run is under way: waiting for it to finish")
             fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
@@ -310,31 +309,42 @@ def run_pipeline(
     pages -> sector plans -> World Bank indicators -> the warehouse build the inputs call for
     (none, partial or full: candidate build, checks, promote and publish only if all passed) ->
     the reports, after a publish (`reports=False` leaves them to the next run that publishes
-    or finds none)."""
+    or finds none). One at a time (`one_run_at_a_time`)."""
     display = display or Display(io.StringIO())
-    outcome = PipelineOutcome(released_runs=release_orphaned_runs(instance))
-    run_ids: list[str] = []
     archive_dir = Path(defs.resources["landing"].archive_dir)
-    with landing_turn(archive_dir, display):
-        # On start: every archived delivery has its journal line (and then its run, below).
-        reconcile_archive(archive_dir)
-        with display.step("landing folder") as step:
-            tick = tick_landing_sensor(defs, instance)
-            requests = [
-                r for r in tick.run_requests or [] if r.job_name == "ingest_programme_records"
-            ]
-            step.detail = f"{len(requests)} file(s) to load" if requests else "nothing new"
-        if not requests:
-            outcome.skip_reason = tick.skip_reason.skip_message if tick.skip_reason else None
-        for request in requests:
-            label = f"ingest {request.tags.get(FILE_NAME_TAG, request.partition_key)}"
-            with display.step(label) as step:
-                fault_point("ingest.before_run")
-                run = ingest(defs, instance, request, log_level)
-                run_ids.append(run.run_id)
-                file_outcome = _file_outcome(request, run, instance)
-                outcome.ingested[request.partition_key] = file_outcome
-                step.detail = file_outcome.describe()
+    with one_run_at_a_time(archive_dir, display):
+        outcome = PipelineOutcome(released_runs=release_orphaned_runs(instance))
+        run_ids: list[str] = []
+        _load_landing(defs, instance, log_level, display, outcome, run_ids)
+        _load_sources(defs, instance, log_level, display, outcome, run_ids)
+        _build_and_report(defs, instance, log_level, display, reports, outcome, run_ids)
+    return outcome
+
+
+def _load_landing(defs, instance, log_level, display, outcome, run_ids) -> None:
+    """Reconcile the archive, tick the landing sensor, run the ingests it asks for."""
+    archive_dir = Path(defs.resources["landing"].archive_dir)
+    # On start: every archived delivery has its journal line (and then its run, below).
+    reconcile_archive(archive_dir)
+    with display.step("landing folder") as step:
+        tick = tick_landing_sensor(defs, instance)
+        requests = [r for r in tick.run_requests or [] if r.job_name == "ingest_programme_records"]
+        step.detail = f"{len(requests)} file(s) to load" if requests else "nothing new"
+    if not requests:
+        outcome.skip_reason = tick.skip_reason.skip_message if tick.skip_reason else None
+    for request in requests:
+        label = f"ingest {request.tags.get(FILE_NAME_TAG, request.partition_key)}"
+        with display.step(label) as step:
+            fault_point("ingest.before_run")
+            run = ingest(defs, instance, request, log_level)
+            run_ids.append(run.run_id)
+            file_outcome = _file_outcome(request, run, instance)
+            outcome.ingested[request.partition_key] = file_outcome
+            step.detail = file_outcome.describe()
+
+
+def _load_sources(defs, instance, log_level, display, outcome, run_ids) -> None:
+    """The landing journal, then the other sources (each a run or a few)."""
     with display.step("landing journal"):
         run_ids.append(record_entries(defs, instance, log_level).run_id)
     with display.step("literature pages") as step:
@@ -372,9 +382,14 @@ def run_pipeline(
     with display.step("World Bank indicators (demo API + bulk CSV)") as step:
         indicators = run_worldbank(defs, instance, log_level, tags=_local_tags(), outcome=outcome)
         failed = [key for key, result in indicators.items() if not result["ok"]]
-        step.detail = f"{len(indicators)} run(s)" + (
+        ran = sum(result["ran"] for result in indicators.values())
+        step.detail = (f"{ran} run(s)" if ran else "nothing new") + (
             f", NEEDS ATTENTION: {', '.join(failed)}" if failed else ""
         )
+
+
+def _build_and_report(defs, instance, log_level, display, reports, outcome, run_ids) -> None:
+    """The build the inputs call for, the reports when due, and the run log."""
     outcome.build_plan = plan = plan_next_build(defs)
     if plan.kind == "none":
         display.event(f"build: {plan.reason}; dbt not run")
@@ -393,4 +408,3 @@ def run_pipeline(
     log_dir = Path(defs.resources["warehouse"].log_path)
     outcome.log_file = log_dir / f"run_{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
     write_run_log(instance, run_ids, outcome.log_file)
-    return outcome
