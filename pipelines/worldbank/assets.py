@@ -11,7 +11,7 @@ from expectations.worldbank_suite import SUITE_NAME
 from sources.worldbank.api import WorldBankError
 from sources.worldbank.bulk_csv import FAILED_AUDIT as BULK_FAILED_AUDIT
 from sources.worldbank.bulk_csv import BulkCsvError, load_bulk_csv
-from sources.worldbank.economies import economies_age_days, load_economies
+from sources.worldbank.economies import load_economies, metadata_due
 from sources.worldbank.loader import FAILED, FAILED_AUDIT, UNCHANGED, load_indicator
 from sources.worldbank.raw_schema import (
     API_LOADS_TABLE,
@@ -140,8 +140,7 @@ def raw_worldbank_indicator(
     client = worldbank.client()
     with warehouse.connect(log=context.log) as con:
         ensure_raw_schema(con)
-        age = economies_age_days(con)
-        if age is None or age > settings.metadata_max_age_days:
+        if metadata_due(con, settings):
             try:
                 count = load_economies(con, client, settings)
             except WorldBankError as exc:

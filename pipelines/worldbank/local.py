@@ -1,15 +1,18 @@
 """The World Bank part of `make run`: the bundled demo API responses
 (`sample_data/worldbank/api_demo.yaml`, Ghana, Kenya, Nepal and their aggregates) replayed from a
 free local port, and the bundled bulk CSV folder; no network. The same jobs as the UI: one run
-per indicator partition (the country metadata is loaded by the first, being missing), then the
-bulk CSV job. A second run changes nothing: every indicator's lastupdated is unchanged (one probe
-each) and the bulk file's SHA-256 is known."""
+per indicator partition with something new (the country metadata is loaded by the first, being
+missing), then the bulk CSV job if a file is new. A second run launches none: every indicator's
+lastupdated is unchanged (one probe each, before any run) and the bulk file's SHA-256 is known."""
 
 from pathlib import Path
 
 import dagster as dg
 
 from sources.cassette_server import serve_cassettes
+from sources.worldbank.economies import metadata_due
+from sources.worldbank.loader import UNCHANGED
+from sources.worldbank.news import bulk_files_with_news, indicators_with_news
 
 from ..run_failures import failure_message
 from ..settings import REPO_ROOT
@@ -39,6 +42,23 @@ def demo_resource(worldbank: WorldBankResource, base_url: str) -> WorldBankResou
     )
 
 
+def what_is_new(
+    defs: dg.Definitions, worldbank: WorldBankResource, codes: list[str]
+) -> tuple[list[str], bool]:
+    """The indicators worth a run (sources/worldbank/news.py; the first one as well when the
+    country metadata is due, as its run refreshes it) and whether the bulk folder has a file
+    not loaded yet."""
+    warehouse = defs.resources["warehouse"]
+    if not warehouse.is_lake and not warehouse.live_path.exists():
+        return list(codes), True
+    with warehouse.connect(read_only=True) as con:
+        news = indicators_with_news(con, worldbank.client(), worldbank.settings, codes)
+        if codes and not news and metadata_due(con, worldbank.settings):
+            news = list(codes[:1])
+        new_files = bool(bulk_files_with_news(con, worldbank.bulk_path))
+    return news, new_files
+
+
 def run_worldbank(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
@@ -48,27 +68,29 @@ def run_worldbank(
     cassette: Path = DEMO_CASSETTE,
     indicators: list[str] | None = None,
 ) -> dict[str, dict]:
-    """Serve the demo, run each indicator partition (or only `indicators`, then no bulk job)
-    and the bulk job. Returns per run key
-    (indicator code, or `bulk_csv`) -> {ok, status, error}; with `outcome` (local_run's
-    PipelineOutcome) a failed run is reported by `make run`."""
+    """Serve the demo, run each indicator partition with something new (or only those of
+    `indicators`, then no bulk job) and the bulk job if a file is new. Returns per key
+    (indicator code, or `bulk_csv`) -> {ok, status, error, ran}: an indicator or bulk folder
+    with nothing new is `unchanged` without a run. With `outcome` (local_run's PipelineOutcome)
+    a failed run is reported by `make run`."""
     outcomes: dict[str, dict] = {}
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    unchanged = {"ok": True, "status": UNCHANGED, "error": None, "ran": False}
     with serve_cassettes([cassette]) as base_url:
-        resources = {"worldbank": demo_resource(defs.resources["worldbank"], base_url)}
-        runs = [
-            (code, load_worldbank_indicator.name, code)
-            for code in indicators or worldbank_indicators.get_partition_keys()
-        ]
-        if indicators is None:
+        worldbank = demo_resource(defs.resources["worldbank"], base_url)
+        codes = indicators or worldbank_indicators.get_partition_keys()
+        news, new_files = what_is_new(defs, worldbank, codes)
+        runs = [(code, load_worldbank_indicator.name, code) for code in news]
+        if indicators is None and new_files:
             runs.append(("bulk_csv", load_worldbank_bulk_csv.name, None))
+        outcomes = {key: dict(unchanged) for key in [*codes, *([] if indicators else ["bulk_csv"])]}
         for key, job_name, partition in runs:
             run = defs.resolve_job_def(job_name).execute_in_process(
                 run_config=run_config,
                 instance=instance,
                 partition_key=partition,
                 tags=tags or {},
-                resources=resources,
+                resources={"worldbank": worldbank},
                 raise_on_error=False,
             )
             status = instance.get_run_by_id(run.run_id).tags.get(OUTCOME_TAG)
@@ -76,12 +98,18 @@ def run_worldbank(
                 "ok": run.success,
                 "status": status or ("loaded" if run.success else "failed"),
                 "error": None if run.success else failure_message(run),
+                "ran": True,
             }
     if outcome is not None:
         from ..local_run import FileOutcome
 
         for key, result in outcomes.items():
-            if result["ok"] and result["status"] == "unchanged":
+            if result["ok"] and result["status"] == UNCHANGED:
                 continue  # nothing new: not an ingest (a second make run reports none)
-            outcome.ingested[f"worldbank:{key}"] = FileOutcome(file=f"World Bank {key}", **result)
+            outcome.ingested[f"worldbank:{key}"] = FileOutcome(
+                file=f"World Bank {key}",
+                ok=result["ok"],
+                status=result["status"],
+                error=result["error"],
+            )
     return outcomes

@@ -131,6 +131,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    """A file with these bytes was loaded before (the same bytes load once)."""
+    sql = f"SELECT count(*) FROM {BULK_FILES_TABLE} WHERE file_sha256 = ?"
+    return bool(con.execute(sql, [sha256]).fetchone()[0])
+
+
 def load_bulk_csv(
     con: duckdb.DuckDBPyConnection,
     path: Path | str,
@@ -145,10 +151,7 @@ def load_bulk_csv(
     path = Path(path)
     ensure_raw_schema(con)
     load = BulkLoad(path, sha256_of(path))
-    seen = con.execute(
-        f"SELECT count(*) FROM {BULK_FILES_TABLE} WHERE file_sha256 = ?", [load.sha256]
-    ).fetchone()[0]
-    if seen:
+    if already_loaded(con, load.sha256):
         load.status = ALREADY_LOADED
         return load
     if not con.execute(f"SELECT count(*) FROM {ECONOMIES_TABLE}").fetchone()[0]:

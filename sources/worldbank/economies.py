@@ -10,7 +10,7 @@ import duckdb
 from ..http_client import PoliteClient
 from .api import Page, WorldBankError, fetch_country_metadata
 from .config import WorldBankSettings
-from .raw_schema import ECONOMIES_TABLE, ensure_raw_schema
+from .raw_schema import ECONOMIES_TABLE, ensure_raw_schema, has_table
 
 _ROW_TYPE = (
     '[{"id": "VARCHAR", "iso2Code": "VARCHAR", "name": "VARCHAR", '
@@ -67,9 +67,12 @@ def load_economies(
     return publish_economies(con, fetch_country_metadata(client, settings))
 
 
-def economies_age_days(con: duckdb.DuckDBPyConnection) -> float | None:
-    """Days since the country metadata was loaded, or None when it never was."""
-    ensure_raw_schema(con)
-    return con.execute(
+def metadata_due(con: duckdb.DuckDBPyConnection, settings: WorldBankSettings) -> bool:
+    """The country metadata was never loaded, or is older than
+    LT_WORLDBANK_METADATA_MAX_AGE_DAYS (a read-only connection is enough)."""
+    if not has_table(con, ECONOMIES_TABLE):
+        return True
+    (age,) = con.execute(
         f"SELECT epoch(now() - max(_fetched_at)) / 86400 FROM {ECONOMIES_TABLE}"
-    ).fetchone()[0]
+    ).fetchone()
+    return age is None or age > settings.metadata_max_age_days

@@ -24,6 +24,17 @@ BULK_VALUES_TABLE = f"{SCHEMA}.worldbank_bulk_values"
 BULK_FILES_TABLE = f"{SCHEMA}.worldbank_bulk_files"
 BULK_QUARANTINE_TABLE = f"{SCHEMA}.worldbank_bulk_quarantine"
 
+
+def has_table(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """`qualified` (schema.table) exists in the connection's database (read-only safe)."""
+    schema, table = qualified.split(".")
+    sql = (
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = ? AND table_name = ?"
+    )
+    return bool(con.execute(sql, [schema, table]).fetchone()[0])
+
+
 _VALUES_COLUMNS = """
     indicator_code VARCHAR NOT NULL,
     indicator_name VARCHAR,

@@ -1,8 +1,9 @@
 """The World Bank source through the real Dagster jobs, as `make run` drives them: the bundled
-demo API responses replayed from a local server (one run per indicator partition, the country
-metadata loaded by the first) and the bundled bulk CSV (the marts built from them:
-tests/dbt/test_worldbank_models.py). A second run changes nothing; an indicator the API
-refuses (the genuine error body) fails only its own partition, naming the URL and the message."""
+demo API responses replayed from a local server (one run per indicator partition with something
+new, the country metadata loaded by the first) and the bundled bulk CSV (the marts built from
+them: tests/dbt/test_worldbank_models.py). A second run launches no run and changes nothing; an
+indicator the API refuses (the genuine error body) fails only its own partition, naming the URL
+and the message."""
 
 from pathlib import Path
 
@@ -74,10 +75,14 @@ def test_a_second_run_skips_unchanged_indicators_and_changes_nothing(demo):
     tables = ["worldbank_api_values", "worldbank_api_loads", "worldbank_bulk_files"]
     sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM raw.{t}" for t in tables)
     before = query(settings, sql)
+    runs = len(instance.get_run_records())
     again = run_worldbank(defs, instance, "ERROR")
     assert all(result["ok"] for result in again.values())
     assert {again[i.code]["status"] for i in load_indicators()} == {"unchanged"}
     assert query(settings, sql) == before
+    # asked before any run (one probe per indicator): no run launched at all
+    assert not any(result["ran"] for result in again.values())
+    assert len(instance.get_run_records()) == runs
 
 
 def test_an_indicator_the_api_refuses_fails_only_its_partition(tmp_path, shared_data_dir, demo):

@@ -9,12 +9,23 @@ from pathlib import Path
 from werkzeug import Request, Response
 
 from sources.cassette_server import Interaction, load_cassette
+from sources.http_client import HttpConfig, PoliteClient
+from sources.worldbank.api import parse_page
+from sources.worldbank.config import Indicator
+from sources.worldbank.economies import publish_economies
 
+DEMO_METADATA = Path(__file__).resolve().parents[3] / "sample_data" / "worldbank" / "api_demo.yaml"
 VALUES_BY_COUNTRY = "wbdata-go_TestIndicatorValuesService_ListByCountryIDs.yaml"
 VALUES_WITH_FOOTNOTE = "wbdata-go_TestIndicatorValuesService_ListWithFootnote.yaml"
 COUNTRY = "wbdata-go_TestCountriesService_Get.yaml"
 INDICATOR = "wbdata-go_TestIndicatorsService_Get.yaml"
 ALL = (VALUES_BY_COUNTRY, VALUES_WITH_FOOTNOTE, COUNTRY, INDICATOR)
+GDP = Indicator("NY.GDP.MKTP.CD", "GDP (current US$)", "count", "GDP")
+PATH = "/v2/country/JPN;USA/indicator/NY.GDP.MKTP.CD"
+
+
+def client() -> PoliteClient:
+    return PoliteClient(config=HttpConfig(min_interval_seconds=0, max_retries=0))
 
 
 def cassette(shared_data_dir: Path, name: str) -> list[Interaction]:
@@ -50,3 +61,11 @@ def with_rows(body: str, rows: list[dict] | None, **meta) -> str:
     cassettes do not hold (a second page, a malformed value), built from the genuine page."""
     head, _ = json.loads(body)
     return json.dumps([{**head, **meta}, rows])
+
+
+def economies(con, shared_data_dir, *extra: dict) -> None:
+    """The genuine country metadata (Japan), plus economies the cassette does not hold."""
+    genuine = recorded(shared_data_dir, COUNTRY, "/countries/JPN?")
+    head, rows = json.loads(genuine.body)
+    body = json.dumps([head, rows + list(extra)])
+    publish_economies(con, [parse_page(genuine.url, body)])

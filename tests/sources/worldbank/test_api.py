@@ -10,9 +10,7 @@ import json
 
 import duckdb
 import pytest
-from werkzeug import Response
 
-from sources.http_client import HttpConfig, PoliteClient
 from sources.worldbank import loader
 from sources.worldbank.api import (
     IndicatorFetch,
@@ -22,26 +20,20 @@ from sources.worldbank.api import (
     parse_page,
 )
 from sources.worldbank.config import Indicator, WorldBankSettings
-from sources.worldbank.economies import publish_economies
 from sources.worldbank.loader import load_indicator, stage_pages
 from sources.worldbank.values import validate_staged
 from tests.sources.worldbank.cassettes import (
     ALL,
     COUNTRY,
-    VALUES_BY_COUNTRY,
+    GDP,
+    PATH,
     VALUES_WITH_FOOTNOTE,
-    Replay,
     cassette,
+    client,
+    economies,
     recorded,
     with_rows,
 )
-
-GDP = Indicator("NY.GDP.MKTP.CD", "GDP (current US$)", "count", "GDP")
-PATH = "/v2/country/JPN;USA/indicator/NY.GDP.MKTP.CD"
-
-
-def client() -> PoliteClient:
-    return PoliteClient(config=HttpConfig(min_interval_seconds=0, max_retries=0))
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -74,55 +66,9 @@ def test_html_and_null_rows_and_a_truncated_body():
         parse_page("u", '[{"page":1,"pages":1')
 
 
-def economies(con, shared_data_dir, *extra: dict) -> None:
-    """The genuine country metadata (Japan), plus economies the cassette does not hold."""
-    genuine = recorded(shared_data_dir, COUNTRY, "/countries/JPN?")
-    head, rows = json.loads(genuine.body)
-    body = json.dumps([head, rows + list(extra)])
-    publish_economies(con, [parse_page(genuine.url, body)])
-
-
 def aggregate(code: str, iso2: str, name: str) -> dict:
     blank = {"id": "", "iso2code": "", "value": "Aggregates"}
     return {"id": code, "iso2Code": iso2, "name": name, "region": blank, "incomeLevel": blank}
-
-
-@pytest.fixture
-def served(httpserver, shared_data_dir):
-    """The recorded JPN;USA page 1 of 2 (2018-2019, per_page 2), a page 2 built from it (USA),
-    the error body for an invalid indicator, and the one-row probe answered with page 1."""
-    page1 = recorded(shared_data_dir, VALUES_BY_COUNTRY, "per_page=2").body
-    _, rows = json.loads(page1)
-    usa = [
-        {**row, "country": {"id": "US", "value": "United States"}, "countryiso3code": "USA"}
-        for row in rows
-    ]
-    error = recorded(shared_data_dir, VALUES_BY_COUNTRY, "INVALID.INDICATOR.ID").body
-    replay = Replay(
-        {
-            (PATH, "1", "2"): page1,
-            (PATH, "2", "2"): with_rows(page1, usa, page=2),
-            (PATH, "1", "1"): page1,
-            ("/v2/country/JPN;USA/indicator/INVALID.INDICATOR.ID", None, None): error,
-            ("/v2/country/JPN;USA/indicator/SE.BAD", None, None): Response(
-                "<html><title>Bad Request</title></html>", status=400, content_type="text/html"
-            ),
-        }
-    )
-    httpserver.expect_request(PATH).respond_with_handler(replay)
-    for path in ("INVALID.INDICATOR.ID", "SE.BAD"):
-        httpserver.expect_request(f"/v2/country/JPN;USA/indicator/{path}").respond_with_handler(
-            replay
-        )
-    settings = WorldBankSettings(
-        base_url=httpserver.url_for("").rstrip("/"),
-        countries=("JPN", "USA"),
-        date="2018:2019",
-        per_page=2,
-    )
-    con = duckdb.connect()
-    economies(con, shared_data_dir)
-    return con, settings, replay
 
 
 def test_pages_load_and_an_unknown_economy_is_quarantined(served):

@@ -8,32 +8,17 @@ import csv
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from expectations import runner
 from expectations.worldbank_suite import SUITE_NAME
-from sources.cassette_server import load_cassette
-from sources.worldbank.api import parse_page
 from sources.worldbank.bulk_csv import BulkCsvError, load_bulk_csv
 from sources.worldbank.config import load_indicators
-from sources.worldbank.economies import publish_economies
 from sources.worldbank.values import Audit
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 REAL = "API_SE.PRM.ENRL.TC.ZS_DS2_en_csv_v2_131293.csv"
 DEMO_METADATA = REPO_ROOT / "sample_data" / "worldbank" / "api_demo.yaml"
-
-
-@pytest.fixture
-def con():
-    """A warehouse knowing the bundled demo country metadata (every country of the seed with a
-    World Bank region, and the regional, income and World aggregates)."""
-    connection = duckdb.connect()
-    (metadata,) = [i for i in load_cassette(DEMO_METADATA) if "/v2/country?" in i.url]
-    publish_economies(connection, [parse_page(metadata.url, metadata.body)])
-    yield connection
-    connection.close()
 
 
 def cells(path: Path) -> dict[tuple[str, int], str]:
