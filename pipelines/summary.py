@@ -14,15 +14,17 @@ from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE
 from .warehouse.lock import WarehouseLocked, connect_waiting
 
 MAX_LISTED_PROBLEMS = 20
+LOCK_WAIT_SECONDS = 10.0
+"""How long the summary waits for a file another process is writing before it says so."""
 
 
-def summarise(warehouse_path: Path) -> str:
+def summarise(warehouse_path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> str:
     """The summary, read from `warehouse_path` (the published copy when there is one). Never
     raises on a file another process holds: it says so instead."""
     if not warehouse_path.exists():
         return f"Warehouse: {warehouse_path} does not exist yet (nothing was published)"
     try:
-        con = connect_waiting(warehouse_path, read_only=True, wait_seconds=10)
+        con = connect_waiting(warehouse_path, read_only=True, wait_seconds=wait_seconds)
     except (WarehouseLocked, duckdb.Error) as exc:
         return f"Warehouse: {warehouse_path} could not be read for the summary: {exc}"
     try:
@@ -126,7 +128,7 @@ def published_totals(published: Path, live: Path) -> str:
     if not published.exists():
         return f"published: nothing yet ({published} does not exist)"
     try:
-        con = connect_waiting(live, read_only=True, wait_seconds=10)
+        con = connect_waiting(live, read_only=True, wait_seconds=LOCK_WAIT_SECONDS)
     except (WarehouseLocked, duckdb.Error) as exc:
         return f"published: {published} (its totals could not be read from {live}: {exc})"
     try:

@@ -118,3 +118,13 @@ def programme_build_keys() -> list[dg.AssetKey]:
 
     raw = dg.AssetKey(["raw", "programme_records"])
     return [*downstream_of(warehouse_dbt_assets.asset_deps, [raw]), PUBLISHED]
+
+
+def marts_and_upstream_keys(defs: dg.Definitions, marts: list[dg.AssetKey]) -> list[dg.AssetKey]:
+    """A build of `marts` and every dbt asset they read (seeds included), and the publish
+    step: what a warehouse holding one source needs to build and promote them."""
+    from pipelines.warehouse.dbt_assets import warehouse_dbt_assets
+
+    graph = defs.resolve_asset_graph()
+    upstream = dg.AssetSelection.assets(*marts).upstream().resolve(graph)
+    return [k for k in upstream if k in warehouse_dbt_assets.keys] + [PUBLISHED]

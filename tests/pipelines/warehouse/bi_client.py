@@ -44,7 +44,7 @@ def poll(published: Path, stop: Path) -> dict:
     print("ready", flush=True)
     while not stop.exists():
         reads.append(read_once(published))
-        time.sleep(0.05)  # a dashboard's refresh interval, not a wait for the test
+        time.sleep(0.5)  # a dashboard's refresh interval, not a wait for the test
     reads.append(read_once(published))
     return {"reads": reads}
 
@@ -55,7 +55,7 @@ def hold(published: Path, stop: Path) -> dict:
         before = con.execute(sa.text(COUNT_SQL)).scalar_one()
         print("ready", flush=True)
         while not stop.exists():
-            time.sleep(0.05)
+            time.sleep(0.2)
         after = con.execute(sa.text(COUNT_SQL)).scalar_one()
     engine.dispose()
     return {"before": before, "after": after}

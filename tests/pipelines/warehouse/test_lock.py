@@ -64,7 +64,7 @@ def test_summary_never_crashes_on_a_missing_or_locked_file(tmp_path):
     )
     try:
         assert writer.stdout.readline().strip() == "holding"
-        assert "could not be read for the summary" in summarise(path)
+        assert "could not be read for the summary" in summarise(path, wait_seconds=0.5)
     finally:
         writer.kill()
         writer.wait()

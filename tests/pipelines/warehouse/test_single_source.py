@@ -1,9 +1,10 @@
 """Each source alone builds and publishes: a warehouse holding only literature, only sector
 plans or only programme records goes through build_warehouse and is published. The build
-selects the core mart of every source (dim_programme and the programme marts with their GE
-suites, dim_publication, dim_sector_plan) and all they read, with the dbt tests on them; the
-theme-coding marts are left out to keep it fast (tests/dbt/test_literature_models.py builds them
-on empty raw tables). The empty sources' checks are warnings; the loaded source's stay blocking."""
+selects the core marts of every source (dim_programme and the programme marts with their GE
+suites, the publication marts, dim_sector_plan) and all they read, with the dbt tests on them;
+the theme-coding marts are left out to keep it fast (the demo literature warehouse of tests/dbt
+builds them with every other source empty). The empty sources' checks are warnings; the loaded
+source's stay blocking, and the empty sources' marts are built, empty."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ import pytest
 from pipelines.definitions import build_definitions
 from pipelines.local_run import build
 from pipelines.settings import Settings
-from pipelines.warehouse.dbt_assets import warehouse_dbt_assets
-from pipelines.warehouse.publish import published_warehouse
 from pipelines.warehouse.raw_schemas import ensure_raw_schemas
 from sources.literature.loader import load_literature_pages
 from sources.sector_plans.catalogue import load_catalogue_export
 from tests.dbt.literature_build import DEMO as LITERATURE_DEMO
+from tests.pipelines.end_to_end.pipeline import marts_and_upstream_keys
 from tests.pipelines.sector_plans.conftest import plan_env
 from tests.sources.programme_records.helpers import load as load_programme_records
 from tests.sources.sector_plans.conftest import BASE_URL, REPO_ROOT, shared_data_dir
@@ -34,15 +34,11 @@ CORE_MARTS = [
         "fct_programme_actor",
         "fct_country_summary",
         "dim_publication",
+        "fct_publication_author",
+        "fct_citation",
         "dim_sector_plan",
     )
 ]
-
-
-def _selection(defs):
-    graph = defs.resolve_asset_graph()
-    upstream = dg.AssetSelection.assets(*CORE_MARTS).upstream().resolve(graph)
-    return [k for k in upstream if k in warehouse_dbt_assets.keys] + [published_warehouse.key]
 
 
 def _literature(con):
@@ -79,7 +75,8 @@ def _publish_alone(tmp_path, monkeypatch, load, builds_dir):
     defs = build_definitions(settings)
     monkeypatch.setenv("DBT_INDIRECT_SELECTION", "cautious")
     with dg.instance_for_test() as instance:
-        result = build(defs, instance, log_level="ERROR", asset_keys=_selection(defs))
+        keys = marts_and_upstream_keys(defs, CORE_MARTS)
+        result = build(defs, instance, log_level="ERROR", asset_keys=keys)
     evaluations = result.get_asset_check_evaluations()
     failed = {(e.check_name, e.severity.value) for e in evaluations if not e.passed}
     published = settings.publish_dir / "learning_teams.duckdb"
@@ -115,6 +112,8 @@ def test_each_source_alone_builds_and_publishes(tmp_path, monkeypatch, load, mar
     warned = {name for name, _ in failed}
     if mart == "dim_programme":
         assert not warned & PROGRAMME_WARNINGS  # the loaded source: its checks passed
+        for table in ("dim_publication", "fct_publication_author", "fct_citation"):
+            assert _count(published, table) == 0, table  # no literature: built, empty
     else:  # no programme records: a warning, not a blocking failure
         assert {"ge_dim_programme", "ge_fct_country_summary"} <= warned
         assert any(name.startswith("not_empty_dim_programme") for name in warned)
