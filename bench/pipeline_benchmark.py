@@ -72,9 +72,9 @@ def sensor_tick_seconds(files: int, repeats: int = 5) -> dict:
     """Median seconds of a tick over a landing folder holding `files` already-seen files."""
     import dagster as dg
 
+    from pipelines.make_run.sensor_ticks import sensor_context, set_console_level
     from pipelines.programme_records.resources import LandingResource
     from pipelines.programme_records.sensor import evaluate_landing
-    from pipelines.sensor_ticks import sensor_context, set_console_level
 
     set_console_level("WARNING")  # the sensor logs each new file
 

@@ -99,9 +99,9 @@ def run_pipeline(
     per step and a summary. Returns False when anything needs attention."""
     from .definitions import build_definitions
     from .instance import open_instance
-    from .local_run import run_pipeline as run
-    from .progress import show_progress
-    from .sensor_ticks import set_console_level
+    from .make_run.driver import run_pipeline as run
+    from .make_run.progress import show_progress
+    from .make_run.sensor_ticks import set_console_level
 
     set_console_level(log_level)  # every event of the runs is in the run log file anyway
     with show_progress(display):
@@ -121,7 +121,7 @@ def run_pipeline(
 def run_summary(settings: Settings, outcome) -> str:
     """Per file what happened (with counts and the top reasons), the build, where the detail is,
     and what to do when something needs attention."""
-    from .summary import grouped_lines, landing_notes, published_totals
+    from .make_run.summary import grouped_lines, landing_notes, published_totals
 
     lines = ["", "Summary"]
     by_kind: dict[str, dict[str, int]] = {}
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return quality_report()
     if args.command == "run":
-        from .progress import Display
+        from .make_run.progress import Display
 
         display = Display()
         with display.step("prepare dbt project"):
@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "finished" if ok else "finished, NEEDS ATTENTION"
         print(f"pipeline {verdict} in {time.perf_counter() - started:.1f}s")
         return 0 if ok else 1
-    from .summary import summarise
+    from .make_run.summary import summarise
 
     # The live file (read-only, waiting a little if a run holds it): the file statuses and
     # quarantined lines it lists are not in the published copy, which holds marts only.

@@ -7,8 +7,8 @@ from __future__ import annotations
 import dagster as dg
 from dagster._core.events import DagsterEventType
 
-from ..run_failures import step_failure_message
 from .alerts import Alert, raise_alert
+from .run_failures import step_failure_message
 
 
 def run_failure_alert(run: dg.DagsterRun, events) -> Alert:

@@ -26,7 +26,7 @@ from sources.programme_records.archive import (
 from sources.programme_records.discards import DISCARDED, apply_discard
 from sources.programme_records.landing import TO_LOAD
 
-from ..local_run import (
+from ..make_run.driver import (
     FILE_NAME_TAG,
     LAUNCHED_BY_TAG,
     PID_TAG,

@@ -13,8 +13,8 @@ import dagster as dg
 
 from sources.static_server import serve_folder
 
-from ..run_failures import failure_message
-from ..sensor_ticks import sensor_context
+from ..make_run.sensor_ticks import sensor_context
+from ..operations.run_failures import failure_message
 from ..settings import SECTOR_PLANS_SAMPLE_DIR
 from .assets import OUTCOME_TAG
 from .jobs import load_sector_plan_catalogue
@@ -59,7 +59,7 @@ def run_sector_plans(
 ) -> dict[str, dict]:
     """Serve the demo site, tick the sensor, run what it asks (catalogue first, then the new
     plans), tick again for the plans the catalogue just listed. Returns, per run, its key (the
-    plan key, or `catalogue`) -> {ok, status, error}; with `outcome` (local_run's
+    plan key, or `catalogue`) -> {ok, status, error}; with `outcome` (the make run driver's
     PipelineOutcome) each run is also recorded there, so `make run` reports a failed plan."""
     outcomes: dict[str, dict] = {}
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
@@ -91,7 +91,7 @@ def run_sector_plans(
                     "error": None if run.success else failure_message(run),
                 }
     if outcome is not None:
-        from ..local_run import FileOutcome
+        from ..make_run.driver import FileOutcome
 
         for key, result in outcomes.items():
             outcome.ingested[f"sector_plans:{key}"] = FileOutcome(

@@ -16,7 +16,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from .. import progress
+from ..make_run import progress
 from ..settings import DBT_PROJECT_DIR, Settings
 from . import lake
 from .build_inputs import (

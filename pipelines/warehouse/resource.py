@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb  # noqa: F401 - the connection type in signatures
 
-from .. import progress
+from ..make_run import progress
 from ..settings import EMBEDDED, LAKE, warehouse_backend
 from .lake import LakeSettings
 from .lake import connect as connect_lake

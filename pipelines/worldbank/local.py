@@ -14,7 +14,7 @@ from sources.worldbank.economies import metadata_due
 from sources.worldbank.loader import UNCHANGED
 from sources.worldbank.news import bulk_files_with_news, indicators_with_news
 
-from ..run_failures import failure_message
+from ..operations.run_failures import failure_message
 from ..settings import REPO_ROOT
 from .assets import OUTCOME_TAG
 from .jobs import load_worldbank_bulk_csv, load_worldbank_indicator
@@ -71,8 +71,8 @@ def run_worldbank(
     """Serve the demo, run each indicator partition with something new (or only those of
     `indicators`, then no bulk job) and the bulk job if a file is new. Returns per key
     (indicator code, or `bulk_csv`) -> {ok, status, error, ran}: an indicator or bulk folder
-    with nothing new is `unchanged` without a run. With `outcome` (local_run's PipelineOutcome)
-    a failed run is reported by `make run`."""
+    with nothing new is `unchanged` without a run. With `outcome` (the make run driver's
+    PipelineOutcome) a failed run is reported by `make run`."""
     outcomes: dict[str, dict] = {}
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     unchanged = {"ok": True, "status": UNCHANGED, "error": None, "ran": False}
@@ -101,7 +101,7 @@ def run_worldbank(
                 "ran": True,
             }
     if outcome is not None:
-        from ..local_run import FileOutcome
+        from ..make_run.driver import FileOutcome
 
         for key, result in outcomes.items():
             if result["ok"] and result["status"] == UNCHANGED:

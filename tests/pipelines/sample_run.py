@@ -53,7 +53,7 @@ def _digest(outcome) -> dict:
 
 def _build(root: Path) -> None:
     from pipelines.definitions import build_definitions
-    from pipelines.local_run import run_pipeline
+    from pipelines.make_run.driver import run_pipeline
     from pipelines.settings import Settings
 
     home = root / HOME

@@ -7,7 +7,7 @@ import json
 import dagster as dg
 import duckdb
 
-from pipelines.local_run import build, run_pipeline
+from pipelines.make_run.driver import build, run_pipeline
 from tests.pipelines.end_to_end.pipeline import (
     PUBLISHED,
     fingerprint,

@@ -143,7 +143,7 @@ def test_dbt_assets_show_row_counts_and_column_types(first, pipeline):
 
 
 def test_run_summary_names_marts_and_quarantined_rows(first):
-    from pipelines.summary import summarise
+    from pipelines.make_run.summary import summarise
 
     text = summarise(first.warehouse_path)
     assert "marts.dim_programme" in text and "marts.fct_country_summary" in text

@@ -8,7 +8,7 @@ import sys
 
 import dagster as dg
 
-from pipelines.local_run import build, ingest, reports_due, run_pipeline, tick_landing_sensor
+from pipelines.make_run.driver import build, ingest, reports_due, run_pipeline, tick_landing_sensor
 from pipelines.warehouse.automation import evaluate_build
 from tests.conftest import SAMPLE_DIR
 from tests.pipelines.end_to_end.pipeline import (

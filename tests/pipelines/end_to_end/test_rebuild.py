@@ -5,7 +5,7 @@ import duckdb
 import pytest
 
 from pipelines.definitions import build_definitions
-from pipelines.local_run import build, run_pipeline
+from pipelines.make_run.driver import build, run_pipeline
 from pipelines.programme_records.admin import rebuild
 from pipelines.settings import Settings
 from tests.conftest import SAMPLE_DIR

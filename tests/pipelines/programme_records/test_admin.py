@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from pipelines.definitions import build_definitions
-from pipelines.local_run import ingest, tick_landing_sensor
+from pipelines.make_run.driver import ingest, tick_landing_sensor
 from pipelines.programme_records import admin
 from pipelines.settings import Settings
 from sources.programme_records.archive import discarded

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from pipelines.definitions import build_definitions
-from pipelines.local_run import (
+from pipelines.make_run.driver import (
     build,
     ingest,
     plan_next_build,

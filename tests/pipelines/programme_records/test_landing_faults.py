@@ -14,7 +14,7 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import build_definitions
-from pipelines.local_run import tick_landing_sensor
+from pipelines.make_run.driver import tick_landing_sensor
 from sources.programme_records import faults
 from sources.programme_records.archive import archived_deliveries, read_journal
 from tests.conftest import REPO_ROOT, SAMPLE_DIR
@@ -144,7 +144,7 @@ def test_a_journal_line_torn_by_a_crash_is_skipped_and_the_next_line_is_whole(
 SUBPROCESS_TICK = """
 import dagster as dg
 from pipelines.definitions import build_definitions
-from pipelines.local_run import tick_landing_sensor
+from pipelines.make_run.driver import tick_landing_sensor
 from pipelines.settings import Settings
 with dg.instance_for_test() as instance:
     tick_landing_sensor(build_definitions(Settings.from_env()), instance)

@@ -8,7 +8,7 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import build_definitions
-from pipelines.local_run import ingest, tick_landing_sensor
+from pipelines.make_run.driver import ingest, tick_landing_sensor
 from pipelines.programme_records.partitions import programme_record_files
 from pipelines.programme_records.sensor import MAX_ATTEMPTS
 from sources.programme_records.archive import find_delivery, read_journal, sha256_of

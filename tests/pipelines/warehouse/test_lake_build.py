@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.definitions import build_definitions
-from pipelines.local_run import build, ingest, record_entries, tick_landing_sensor
+from pipelines.make_run.driver import build, ingest, record_entries, tick_landing_sensor
 from pipelines.settings import Settings
 from pipelines.warehouse import lake
 from pipelines.warehouse.dbt_assets import warehouse_dbt_assets

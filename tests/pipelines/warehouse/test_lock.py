@@ -52,7 +52,7 @@ def test_gives_up_with_a_message_naming_the_holder(warehouse):
 
 
 def test_summary_never_crashes_on_a_missing_or_locked_file(tmp_path):
-    from pipelines.summary import summarise
+    from pipelines.make_run.summary import summarise
 
     missing = tmp_path / "none" / "learning_teams.duckdb"
     assert "does not exist yet" in summarise(missing)

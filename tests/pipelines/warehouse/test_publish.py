@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipelines.cli import run_summary
-from pipelines.local_run import PipelineOutcome
+from pipelines.make_run.driver import PipelineOutcome
 from pipelines.warehouse import build_inputs, publish
 from pipelines.warehouse.build_inputs import plan_build, record_inputs
 from pipelines.warehouse.publish import write_published_copy

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.definitions import build_definitions
-from pipelines.local_run import build
+from pipelines.make_run.driver import build
 from pipelines.settings import Settings
 from pipelines.warehouse.raw_schemas import ensure_raw_schemas
 from sources.literature.loader import load_literature_pages

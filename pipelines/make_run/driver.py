@@ -18,20 +18,20 @@ from sources.processes import is_alive
 from sources.programme_records.faults import fault_point
 from sources.programme_records.loader import WHOLE_FILE_REJECTED
 
-from .programme_records.partitions import programme_record_files
-from .programme_records.sensor import FILE_NAME_TAG, evaluate_landing, reconcile_archive
+from ..operations.run_failures import failure_message
+from ..programme_records.partitions import programme_record_files
+from ..programme_records.sensor import FILE_NAME_TAG, evaluate_landing, reconcile_archive
+from ..sector_plans.local import run_sector_plans
+from ..warehouse.build_inputs import BuildPlan, plan_build
+from ..worldbank.local import run_worldbank
 from .progress import Display
-from .run_failures import failure_message
-from .sector_plans.local import run_sector_plans
 from .sensor_ticks import sensor_context
-from .warehouse.build_inputs import BuildPlan, plan_build
-from .worldbank.local import run_worldbank
 
 LANDING_SENSOR = "programme_records_landing_sensor"
 LAUNCHED_BY_TAG = "learning_teams/launched_by"
 PID_TAG = "learning_teams/pid"
 CURSOR_FILE = ".local_run_cursor.json"
-RUN_LOCK = ".local_run.lock"
+RUN_LOCK = ".make_run.lock"
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
 
 
@@ -233,7 +233,7 @@ def make_reports(
 def plan_next_build(defs: dg.Definitions) -> BuildPlan:
     """What the warehouse build has to do now: nothing, the part downstream of the raw tables
     that changed, or everything (see pipelines/warehouse/build_inputs.py)."""
-    from .warehouse.dbt_assets import warehouse_dbt_assets
+    from ..warehouse.dbt_assets import warehouse_dbt_assets
 
     warehouse = defs.resources["warehouse"]
     published = Path(warehouse.publish_dir) / warehouse.live_path.name

@@ -8,8 +8,8 @@ import pytest
 
 from pipelines.cli import run_summary
 from pipelines.definitions import build_definitions
-from pipelines.local_run import PipelineOutcome, _file_outcome, ingest, tick_landing_sensor
-from pipelines.summary import grouped_lines
+from pipelines.make_run.driver import PipelineOutcome, _file_outcome, ingest, tick_landing_sensor
+from pipelines.make_run.summary import grouped_lines
 from pipelines.warehouse.build_inputs import BuildPlan
 from tests.sources.programme_records.helpers import HEADER, csv_text, good_record
 from tests.sources.programme_records.test_hostile_corpus import CORPUS

@@ -6,7 +6,7 @@ import sys
 
 import dagster as dg
 
-from pipelines.local_run import LAUNCHED_BY_TAG, PID_TAG, release_orphaned_runs
+from pipelines.make_run.driver import LAUNCHED_BY_TAG, PID_TAG, release_orphaned_runs
 from pipelines.warehouse.resource import WAREHOUSE_POOL
 
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.run_failures import failure_message
+from pipelines.operations.run_failures import failure_message
 
 
 def test_the_message_is_the_last_line_of_the_raised_exception():

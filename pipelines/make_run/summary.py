@@ -11,7 +11,7 @@ import duckdb
 from sources.programme_records.archive import journal_path
 from sources.programme_records.raw_schema import FILES_TABLE, QUARANTINE_TABLE
 
-from .warehouse.lock import WarehouseLocked, connect_waiting
+from ..warehouse.lock import WarehouseLocked, connect_waiting
 
 MAX_LISTED_PROBLEMS = 20
 LOCK_WAIT_SECONDS = 10.0
