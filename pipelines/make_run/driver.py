@@ -343,36 +343,30 @@ def _load_landing(defs, instance, log_level, display, outcome, run_ids) -> None:
             step.detail = file_outcome.describe()
 
 
+def _run_source_job(defs, instance, log_level, display, outcome, run_ids, job_name, label):
+    """One unpartitioned load job as a step of its own; a failed run is reported by name."""
+    with display.step(label) as step:
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            run_config=_run_config(log_level),
+            instance=instance,
+            tags=_local_tags(),
+            raise_on_error=False,
+        )
+        run_ids.append(result.run_id)
+        step.detail = "ok" if result.success else "NEEDS ATTENTION"
+    if not result.success:
+        outcome.ingested[label] = FileOutcome(file=label, ok=False, error=failure_message(result))
+
+
 def _load_sources(defs, instance, log_level, display, outcome, run_ids) -> None:
     """The landing journal, then the other sources (each a run or a few)."""
     with display.step("landing journal"):
         run_ids.append(record_entries(defs, instance, log_level).run_id)
-    with display.step("literature pages") as step:
-        literature = defs.resolve_job_def("load_literature").execute_in_process(
-            run_config=_run_config(log_level),
-            instance=instance,
-            tags=_local_tags(),
-            raise_on_error=False,
-        )
-        run_ids.append(literature.run_id)
-        step.detail = "ok" if literature.success else "NEEDS ATTENTION"
-    if not literature.success:
-        outcome.ingested["literature"] = FileOutcome(
-            file="literature pages", ok=False, error=failure_message(literature)
-        )
-    with display.step("theme reviews") as step:
-        reviews = defs.resolve_job_def("load_theme_reviews").execute_in_process(
-            run_config=_run_config(log_level),
-            instance=instance,
-            tags=_local_tags(),
-            raise_on_error=False,
-        )
-        run_ids.append(reviews.run_id)
-        step.detail = "ok" if reviews.success else "NEEDS ATTENTION"
-    if not reviews.success:
-        outcome.ingested["theme reviews"] = FileOutcome(
-            file="theme reviews", ok=False, error=failure_message(reviews)
-        )
+    for job_name, label in (
+        ("load_literature", "literature pages"),
+        ("load_theme_reviews", "theme reviews"),
+    ):
+        _run_source_job(defs, instance, log_level, display, outcome, run_ids, job_name, label)
     with display.step("sector plans (demo site)") as step:
         plans = run_sector_plans(defs, instance, log_level, tags=_local_tags(), outcome=outcome)
         failed = [key for key, result in plans.items() if not result["ok"]]
