@@ -32,6 +32,7 @@ LAUNCHED_BY_TAG = "learning_teams/launched_by"
 PID_TAG = "learning_teams/pid"
 CURSOR_FILE = ".local_run_cursor.json"
 RUN_LOCK = ".make_run.lock"
+WAITING_FOR_ANOTHER_RUN = "another make run is under way: waiting for it to finish"
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
 
 
@@ -293,7 +294,7 @@ def one_run_at_a_time(archive_dir: Path, display: Display) -> Iterator[None]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            display.event("another make run is under way: waiting for it to finish")
+            display.event(WAITING_FOR_ANOTHER_RUN)
             fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 

@@ -1,8 +1,10 @@
 """No lock-outs (runs.py has the shared pieces): a `make run` that dies while it holds the
-landing folder (files moved out, their runs not started) leaves nothing held and nothing lost."""
+run lock (files moved out of landing, their runs not started) leaves nothing held and nothing
+lost."""
 
 from pathlib import Path
 
+from pipelines.make_run.driver import WAITING_FOR_ANOTHER_RUN
 from sources.programme_records import faults
 from tests.conftest import deliver_one_record
 from tests.pipelines.resilience.runs import SAMPLE_PROGRAMMES, published_programmes, run_cli
@@ -16,6 +18,6 @@ def test_a_run_killed_before_its_ingest_run_leaves_the_delivery_to_the_next(env)
     assert "1 file(s) to load" in output and "loaded: 1 rows" not in output
     code, output = run_cli(env).finish()
     assert code == 0, output
-    assert "another run is loading" not in output  # the dead process's lock went with it
+    assert WAITING_FOR_ANOTHER_RUN not in output  # the dead process's lock went with it
     assert output.count("ingest late-partner/one_record.csv") == 1  # asked for again, once
     assert published_programmes(env) == SAMPLE_PROGRAMMES + 1

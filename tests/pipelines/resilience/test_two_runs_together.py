@@ -4,6 +4,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.make_run.driver import WAITING_FOR_ANOTHER_RUN
 from tests.conftest import deliver_one_record
 from tests.pipelines.resilience.runs import SAMPLE_PROGRAMMES, published_programmes, run_cli
 
@@ -20,7 +21,7 @@ def test_two_runs_started_together_both_succeed_with_nothing_lost(env):
     for number in (1, 2):  # each delivery loaded by one of them, once
         assert outputs.count(f"ingest partner-{number}/one_record.csv") == 1, outputs
     # one after the other: the second waited, then had nothing left to load or build
-    assert outputs.count("another make run is under way: waiting") == 1, outputs
+    assert outputs.count(WAITING_FOR_ANOTHER_RUN) == 1, outputs
     assert outputs.count("] build (") == 1 and "dbt not run" in outputs, outputs
     assert published_programmes(env) == SAMPLE_PROGRAMMES + 2
     con = duckdb.connect(env["LT_WAREHOUSE_PATH"], read_only=True)
