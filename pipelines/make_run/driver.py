@@ -63,6 +63,25 @@ def _run_config(log_level: str) -> dict:
     return {"loggers": {"console": {"config": {"log_level": log_level}}}}
 
 
+def run_job(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    job_name: str,
+    log_level: str = "INFO",
+    tags: dict[str, str] | None = None,
+    **options,
+) -> dg.ExecuteInProcessResult:
+    """Run a job in this process as `make run` does: its log level, tagged as launched here
+    (so a run whose process died is found and released), failures returned, not raised."""
+    return defs.resolve_job_def(job_name).execute_in_process(
+        run_config=_run_config(log_level),
+        instance=instance,
+        tags={**(tags or {}), **_local_tags()},
+        raise_on_error=False,
+        **options,
+    )
+
+
 @dataclass
 class FileOutcome:
     file: str
@@ -170,22 +189,13 @@ def ingest(
     """Run the ingest run the landing sensor requested (its job: an ingest, or an ingest and
     publish)."""
     job = request.job_name or "ingest_programme_records"
-    return defs.resolve_job_def(job).execute_in_process(
-        run_config=_run_config(log_level),
-        instance=instance,
-        partition_key=request.partition_key,
-        tags={**request.tags, **_local_tags()},
-        raise_on_error=False,
+    return run_job(
+        defs, instance, job, log_level, request.tags, partition_key=request.partition_key
     )
 
 
 def record_entries(defs: dg.Definitions, instance: dg.DagsterInstance, log_level: str = "INFO"):
-    return defs.resolve_job_def("record_landing_entries").execute_in_process(
-        run_config=_run_config(log_level),
-        instance=instance,
-        tags=_local_tags(),
-        raise_on_error=False,
-    )
+    return run_job(defs, instance, "record_landing_entries", log_level)
 
 
 def build(
@@ -195,13 +205,7 @@ def build(
     asset_keys: list[dg.AssetKey] | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Run build_warehouse: everything, or only `asset_keys` (a partial build)."""
-    return defs.resolve_job_def("build_warehouse").execute_in_process(
-        run_config=_run_config(log_level),
-        instance=instance,
-        tags=_local_tags(),
-        raise_on_error=False,
-        asset_selection=asset_keys or None,
-    )
+    return run_job(defs, instance, "build_warehouse", log_level, asset_selection=asset_keys or None)
 
 
 def reports_due(defs: dg.Definitions, outcome: PipelineOutcome) -> bool:
@@ -223,12 +227,7 @@ def make_reports(
     defs: dg.Definitions, instance: dg.DagsterInstance, log_level: str = "INFO"
 ) -> dg.ExecuteInProcessResult:
     """Run make_reports: the exports and pictures from the published copy."""
-    return defs.resolve_job_def("make_reports").execute_in_process(
-        run_config=_run_config(log_level),
-        instance=instance,
-        tags=_local_tags(),
-        raise_on_error=False,
-    )
+    return run_job(defs, instance, "make_reports", log_level)
 
 
 def plan_next_build(defs: dg.Definitions) -> BuildPlan:
@@ -347,12 +346,7 @@ def _load_landing(defs, instance, log_level, display, outcome, run_ids) -> None:
 def _run_source_job(defs, instance, log_level, display, outcome, run_ids, job_name, label):
     """One unpartitioned load job as a step of its own; a failed run is reported by name."""
     with display.step(label) as step:
-        result = defs.resolve_job_def(job_name).execute_in_process(
-            run_config=_run_config(log_level),
-            instance=instance,
-            tags=_local_tags(),
-            raise_on_error=False,
-        )
+        result = run_job(defs, instance, job_name, log_level)
         run_ids.append(result.run_id)
         step.detail = "ok" if result.success else "NEEDS ATTENTION"
     if not result.success:

@@ -135,35 +135,47 @@ def warehouse_dbt_assets(
         covers = covered_storage_ids(context.instance, covered)
         context.instance.add_run_tags(context.run_id, {COVERS_TAG: json.dumps(covers)})
     activate(candidate)
+    builds = candidate.parent.parent
+    state = dbt_state_dir(builds, dbt_project.project_dir / dbt_project.target_path)
+    held = []  # materialisations, enriched below once dbt has let go of the file
+    failure = yield from _stream_dbt(
+        context, dbt, warehouse, _build_args(context, project_tested), dbt_env(builds), state, held
+    )
+    yield from with_table_metadata(context, held, candidate)
+    if failure is not None:
+        raise failure
+
+
+def _stream_dbt(context, dbt, warehouse, args, env, state, held=None):
+    """`dbt <args>` with `env` and its parse state in `state` (kept for the next command), its
+    per-node output in `<log dir>/dbt/<run id>.log`, its progress shown. Yields dbt's events
+    (materialisations go to `held` instead, when given); returns the Failure to raise when dbt
+    failed, else None."""
     log_file = warehouse.log_path / "dbt" / f"{context.run_id}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
-    events = []
-    builds = candidate.parent.parent
-    state = dbt_state_dir(builds, dbt_project.project_dir / dbt_project.target_path)
     with (
-        _env(**dbt_env(builds), DBT_TARGET_PATH=str(state)),
+        _env(**env, DBT_TARGET_PATH=str(state)),
         log_file.open("a", encoding="utf-8") as log,
         redirect_stdout(log),
     ):
-        invocation = dbt.cli(
-            _build_args(context, project_tested), context=context, raise_on_error=False
-        )
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
         for done, event in enumerate(invocation.stream(), start=1):
             progress.advance(done, total, "dbt nodes")
-            if isinstance(event, dg.Output | dg.AssetMaterialization):
-                events.append(event)  # enriched below, once dbt has let go of the file
+            if held is not None and isinstance(event, dg.Output | dg.AssetMaterialization):
+                held.append(event)
             else:
                 yield event
     context.log.info(f"dbt output: {log_file}")
     keep_dbt_state(invocation.target_path, state)
-    yield from with_table_metadata(context, events, candidate)
     error = invocation.get_error()
-    if error is not None:
-        raise dg.Failure(
-            description=f"dbt build failed: {error}",
-            metadata={"dbt_log": dg.MetadataValue.path(str(log_file))},
-        )
+    if error is None:
+        return None
+    where = " on the lake (nothing published)" if warehouse.is_lake else ""
+    return dg.Failure(
+        description=f"dbt build failed{where}: {error}",
+        metadata={"dbt_log": dg.MetadataValue.path(str(log_file))},
+    )
 
 
 def _build_on_lake(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse):
@@ -189,29 +201,13 @@ def _build_on_lake(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareh
         )
         covers = covered_storage_ids(context.instance, covered)
         context.instance.add_run_tags(context.run_id, {COVERS_TAG: json.dumps(covers)})
-    log_file = warehouse.log_path / "dbt" / f"{context.run_id}.log"
-    log_file.parent.mkdir(parents=True, exist_ok=True)
     builds = Path(warehouse.builds_dir) if warehouse.builds_dir else warehouse.live_path.parent
     # Its own parse state: the profile (the lake target) differs from the candidate builds'.
     state = dbt_state_dir(builds / "lake", dbt_project.project_dir / dbt_project.target_path)
-    total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
-    with (
-        _env(**settings.dbt_env(), DO_NOT_TRACK="1", DBT_TARGET_PATH=str(state)),
-        log_file.open("a", encoding="utf-8") as log,
-        redirect_stdout(log),
-    ):
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-        for done, event in enumerate(invocation.stream(), start=1):
-            progress.advance(done, total, "dbt nodes")
-            yield event
-    context.log.info(f"dbt output: {log_file}")
-    keep_dbt_state(invocation.target_path, state)
-    error = invocation.get_error()
-    if error is not None:
-        raise dg.Failure(
-            description=f"dbt build failed on the lake (nothing published): {error}",
-            metadata={"dbt_log": dg.MetadataValue.path(str(log_file))},
-        )
+    env = {**settings.dbt_env(), "DO_NOT_TRACK": "1"}
+    failure = yield from _stream_dbt(context, dbt, warehouse, ["build"], env, state)
+    if failure is not None:
+        raise failure
     with warehouse.connect(read_only=True, log=context.log) as con:
         snapshot = lake.current_snapshot(con)
     context.instance.add_run_tags(context.run_id, {lake.SNAPSHOT_TAG: str(snapshot)})

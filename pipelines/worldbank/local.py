@@ -43,19 +43,19 @@ def demo_resource(worldbank: WorldBankResource, base_url: str) -> WorldBankResou
 
 
 def what_is_new(
-    defs: dg.Definitions, worldbank: WorldBankResource, codes: list[str]
+    defs: dg.Definitions, worldbank: WorldBankResource, codes: list[str], bulk: bool = True
 ) -> tuple[list[str], bool]:
     """The indicators worth a run (sources/worldbank/news.py; the first one as well when the
-    country metadata is due, as its run refreshes it) and whether the bulk folder has a file
-    not loaded yet."""
+    country metadata is due, as its run refreshes it) and, with `bulk`, whether the bulk folder
+    has a file not loaded yet."""
     warehouse = defs.resources["warehouse"]
     if not warehouse.is_lake and not warehouse.live_path.exists():
-        return list(codes), True
+        return list(codes), bulk
     with warehouse.connect(read_only=True) as con:
         news = indicators_with_news(con, worldbank.client(), worldbank.settings, codes)
         if codes and not news and metadata_due(con, worldbank.settings):
             news = list(codes[:1])
-        new_files = bool(bulk_files_with_news(con, worldbank.bulk_path))
+        new_files = bulk and bool(bulk_files_with_news(con, worldbank.bulk_path))
     return news, new_files
 
 
@@ -73,17 +73,18 @@ def run_worldbank(
     (indicator code, or `bulk_csv`) -> {ok, status, error, ran}: an indicator or bulk folder
     with nothing new is `unchanged` without a run. With `outcome` (the make run driver's
     PipelineOutcome) a failed run is reported by `make run`."""
-    outcomes: dict[str, dict] = {}
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     unchanged = {"ok": True, "status": UNCHANGED, "error": None, "ran": False}
     with serve_cassettes([cassette]) as base_url:
         worldbank = demo_resource(defs.resources["worldbank"], base_url)
         codes = indicators or worldbank_indicators.get_partition_keys()
-        news, new_files = what_is_new(defs, worldbank, codes)
+        news, new_files = what_is_new(defs, worldbank, codes, bulk=indicators is None)
         runs = [(code, load_worldbank_indicator.name, code) for code in news]
-        if indicators is None and new_files:
+        if new_files:
             runs.append(("bulk_csv", load_worldbank_bulk_csv.name, None))
-        outcomes = {key: dict(unchanged) for key in [*codes, *([] if indicators else ["bulk_csv"])]}
+        outcomes: dict[str, dict] = {
+            key: dict(unchanged) for key in [*codes, *([] if indicators else ["bulk_csv"])]
+        }
         for key, job_name, partition in runs:
             run = defs.resolve_job_def(job_name).execute_in_process(
                 run_config=run_config,
