@@ -3,6 +3,7 @@ Definitions import needs it), and helpers for an isolated warehouse in a temp fo
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -40,14 +41,61 @@ def session_dir(tmp_path_factory, worker_id) -> Path:
     return base.parent if worker_id != "master" else base
 
 
+MEMORY_TMPDIR = Path("/dev/shm/lt")
+MEMORY_TMPDIR_MIN_FREE = 4 * 2**30  # a session writes ~1.5 GB (warehouses, instances, dbt)
+
+
+def tests_tmpdir() -> Path | None:
+    """Where the tests' temporary files go: LT_TEST_TMPDIR; else, unless TMPDIR is set, memory
+    (/dev/shm) when it has room. Warehouses, Dagster instances and dbt targets written and
+    synced there cost no disk writes (the suite takes ~5 % less time)."""
+    if os.environ.get("LT_TEST_TMPDIR"):
+        return Path(os.environ["LT_TEST_TMPDIR"])
+    if os.environ.get("TMPDIR") or not MEMORY_TMPDIR.parent.is_dir():
+        return None
+    if shutil.disk_usage(MEMORY_TMPDIR.parent).free < MEMORY_TMPDIR_MIN_FREE:
+        return None
+    return MEMORY_TMPDIR
+
+
 def pytest_configure(config):
-    # Parse the dbt project before test modules import pipelines.definitions; under
-    # pytest-xdist the controller does it once, before its workers start.
+    # Under pytest-xdist the controller does this once, before its workers start (they
+    # inherit the environment and their temp folders from it).
     if hasattr(config, "workerinput"):
         return
+    tmpdir = tests_tmpdir()
+    if tmpdir is not None:
+        tmpdir.mkdir(parents=True, exist_ok=True)
+        os.environ["TMPDIR"] = str(tmpdir)
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+    # Parse the dbt project before test modules import pipelines.definitions.
     from pipelines.cli import prepare
 
     prepare()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Heavy files first, so the two workers finish together (xdist hands out whole files in
+    this order: pyproject's --dist loadfile --no-loadscope-reorder). The first heavy file that
+    needs the session's sample run builds it; the other heavy files that need it come after
+    those that do not, so the other worker is not left waiting for it; the light files fill in
+    at the end."""
+    modules: dict[str, int] = {}
+    needs_sample_run = False
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module in modules:
+            continue
+        heavy = item.get_closest_marker("heavy") is not None
+        sample_user = "sample_run_dir" in item.fixturenames
+        if not heavy:
+            rank = 3
+        elif sample_user and not needs_sample_run:
+            rank, needs_sample_run = 0, True
+        else:
+            rank = 2 if sample_user else 1
+        modules[module] = rank
+    items.sort(key=lambda item: modules[item.nodeid.split("::")[0]])  # stable: file order kept
 
 
 def warehouse_env(root: Path) -> dict[str, str]:

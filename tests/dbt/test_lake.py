@@ -24,6 +24,8 @@ from tests.conftest import SAMPLE_DIR, SAMPLE_ORGANISATION
 from tests.dbt.run_dbt import dbt
 from tests.sources.programme_records.helpers import delivery_of
 
+pytestmark = pytest.mark.heavy
+
 # Tests of the selected models only (not those that also read an unselected model).
 CAUTIOUS = ["--indirect-selection", "cautious"]
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import json
 
+import pytest
+
 from sources.literature.loader import load_literature_pages
 from sources.literature.raw_store import RawStore
 from tests.dbt.literature_build import build
@@ -17,6 +19,8 @@ from tests.sources.literature.helpers import (
     real_eric_response,
     real_openalex_work,
 )
+
+pytestmark = pytest.mark.heavy
 
 
 def publication_of(con, key):

@@ -16,6 +16,8 @@ from pipelines.warehouse.raw_schemas import ensure_raw_schemas
 from sources.theme_coding import code_texts, load_codebook
 from tests.dbt.run_dbt import dbt, query
 
+pytestmark = pytest.mark.heavy
+
 THEME_CODING_NODES = ["+mart_theme_coding_quality", "codebook_proximity_rules"]
 LABELLED = DBT_PROJECT_DIR / "seeds" / "theme_coding" / "theme_coding_labelled_sentences.csv"
 

@@ -18,6 +18,8 @@ from pipelines import docs
 from tests.expectations.sample_warehouse import create_sample_warehouse
 from tests.html_resources import scan
 
+pytestmark = pytest.mark.heavy
+
 # What dbt's bundled JS assigns to src/href with another host, and why it is not fetched.
 KNOWN_SCRIPT_URLS = {
     "//d1fc8wv8zag5ca.cloudfront.net/2.9.0/sp.js",  # usage tracker: only when tracking is on

@@ -6,6 +6,7 @@ import json
 
 import dagster as dg
 import duckdb
+import pytest
 
 from pipelines.make_run.driver import build, run_pipeline
 from tests.pipelines.end_to_end.pipeline import (
@@ -15,6 +16,8 @@ from tests.pipelines.end_to_end.pipeline import (
     stricter_suites,
     write_unmapped_row_into_raw,
 )
+
+pytestmark = pytest.mark.heavy
 
 
 def test_failing_blocking_check_stops_the_python_asset_downstream(pipeline, tmp_path, monkeypatch):

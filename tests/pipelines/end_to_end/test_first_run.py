@@ -4,9 +4,12 @@ reports and what the Dagster instance recorded."""
 
 import dagster as dg
 import duckdb
+import pytest
 
 from sources.worldbank.config import load_indicators
 from tests.pipelines.end_to_end.pipeline import query
+
+pytestmark = pytest.mark.heavy
 
 
 def test_pipeline_runs_green_on_the_bundled_sample(first_outcome):

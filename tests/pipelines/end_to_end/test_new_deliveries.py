@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import dagster as dg
+import pytest
 
 from pipelines.make_run.driver import (
     build,
@@ -27,6 +28,8 @@ from tests.pipelines.end_to_end.pipeline import (
     published_count,
     query,
 )
+
+pytestmark = pytest.mark.heavy
 
 
 def test_running_again_changes_nothing(pipeline):

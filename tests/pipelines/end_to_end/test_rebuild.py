@@ -10,7 +10,10 @@ from pipelines.programme_records.admin import rebuild
 from pipelines.settings import Settings
 from tests.conftest import SAMPLE_DIR
 from tests.pipelines.end_to_end.pipeline import marts_and_upstream_keys, query
+from tests.pipelines.in_memory import in_memory_instance
 from tests.pipelines.sample_run import CONCURRENCY
+
+pytestmark = pytest.mark.heavy
 
 PROGRAMME_MARTS = ("dim_programme_history", "dim_programme", "fct_programme_actor")
 
@@ -37,7 +40,7 @@ def test_rebuild_from_the_archive_gives_the_same_marts_and_history(
         rebuilt_settings = Settings.from_env()
         local.setenv("DBT_INDIRECT_SELECTION", "cautious")
         rebuilt_defs = build_definitions(rebuilt_settings)
-        with dg.instance_for_test(overrides=CONCURRENCY) as fresh:
+        with in_memory_instance(CONCURRENCY) as fresh:
             assert rebuild(rebuilt_defs, fresh, then_build=False)
             programme_marts = [dg.AssetKey(["marts", m]) for m in PROGRAMME_MARTS]
             keys = marts_and_upstream_keys(rebuilt_defs, programme_marts)

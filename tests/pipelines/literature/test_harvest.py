@@ -18,6 +18,7 @@ from pipelines.definitions import build_definitions
 from pipelines.literature.harvest import COMPLETE_CHECK, HARVEST_KEYS, HARVEST_OP
 from pipelines.settings import Settings
 from sources.literature.state import StateFile
+from tests.pipelines.in_memory import in_memory_instance
 from tests.sources.literature.helpers import (
     eric_page,
     openalex_page,
@@ -89,7 +90,7 @@ def run_harvest(full_refresh: bool = False) -> dg.ExecuteInProcessResult:
     """One scheduled-style run in a fresh Definitions object and instance (a restart)."""
     defs = build_definitions(Settings.from_env())
     config = {"ops": {HARVEST_OP: {"config": {"full_refresh": full_refresh}}}}
-    with dg.instance_for_test() as instance:
+    with in_memory_instance() as instance:
         return defs.resolve_job_def("harvest_literature").execute_in_process(
             run_config=config, instance=instance, raise_on_error=False
         )

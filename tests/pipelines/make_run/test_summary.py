@@ -3,7 +3,6 @@ under 25 lines, each root cause named once with its count and files."""
 
 import os
 
-import dagster as dg
 import pytest
 
 from pipelines.cli import run_summary
@@ -11,8 +10,11 @@ from pipelines.definitions import build_definitions
 from pipelines.make_run.driver import PipelineOutcome, _file_outcome, ingest, tick_landing_sensor
 from pipelines.make_run.summary import grouped_lines
 from pipelines.warehouse.build_inputs import BuildPlan
+from tests.pipelines.in_memory import in_memory_instance
 from tests.sources.programme_records.helpers import HEADER, csv_text, good_record
 from tests.sources.programme_records.test_hostile_corpus import CORPUS
+
+pytestmark = pytest.mark.heavy
 
 GOOD = csv_text([good_record("HS-1"), good_record("HS-2")])
 
@@ -70,7 +72,7 @@ def hostile_run(settings, tmp_path):
     entries = _hostile_landing(settings.landing_dir, outside)
     defs = build_definitions(settings)
     outcome = PipelineOutcome()
-    with dg.instance_for_test() as instance:
+    with in_memory_instance() as instance:
         tick = tick_landing_sensor(defs, instance)
         for request in tick.run_requests or []:
             if request.job_name != "ingest_programme_records":

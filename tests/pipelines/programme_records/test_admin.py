@@ -11,6 +11,7 @@ from pipelines.programme_records import admin
 from pipelines.settings import Settings
 from sources.programme_records.archive import discarded
 from tests.conftest import drop_sample_files
+from tests.pipelines.in_memory import in_memory_instance
 
 INGEST = "ingest_programme_records"
 FAST = "ingest_and_publish_programme_records"
@@ -23,7 +24,7 @@ def defs(settings):
 
 @pytest.fixture
 def instance():
-    with dg.instance_for_test(overrides={"concurrency": {"pools": {"default_limit": 1}}}) as i:
+    with in_memory_instance({"concurrency": {"pools": {"default_limit": 1}}}) as i:
         yield i
 
 
@@ -106,7 +107,7 @@ def test_a_discarded_delivery_stays_discarded(defs, instance, settings, tmp_path
     monkeypatch.setenv("LT_PUBLISH_DIR", str(tmp_path / "rebuilt" / "published"))
     monkeypatch.setenv("LT_BUILDS_DIR", str(tmp_path / "rebuilt" / "builds"))
     rebuilt = Settings.from_env()
-    with dg.instance_for_test(overrides={"concurrency": {"pools": {"default_limit": 1}}}) as fresh:
+    with in_memory_instance({"concurrency": {"pools": {"default_limit": 1}}}) as fresh:
         assert admin.rebuild(build_definitions(rebuilt), fresh, then_build=False)
     path = rebuilt.warehouse_path
     files = dict(rows(path, "SELECT file_id, status FROM raw.programme_record_files"))

@@ -24,6 +24,8 @@ from sources.programme_records.archive import place_in_archive
 from tests.conftest import SAMPLE_DIR, SAMPLE_ORGANISATION
 from tests.sources.programme_records.helpers import delivery_of
 
+pytestmark = pytest.mark.heavy
+
 FILES = {"uk_partnerships_2002.csv": 18, "ghana_and_partners.json": 10}  # records, all valid
 
 INGEST = textwrap.dedent(

@@ -24,6 +24,8 @@ from sources.programme_records import faults
 from tests.conftest import SAMPLE_DIR, drop_sample_files
 from tests.pipelines.sample_run import CONCURRENCY, HOME, copy_sample_run
 
+pytestmark = pytest.mark.heavy
+
 INGEST = "ingest_programme_records"
 SECOND_ORG_FILES = (
     "uk_partnerships_2002.csv",

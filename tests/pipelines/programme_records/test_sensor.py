@@ -13,6 +13,7 @@ from pipelines.programme_records.partitions import programme_record_files
 from pipelines.programme_records.sensor import MAX_ATTEMPTS
 from sources.programme_records.archive import find_delivery, read_journal, sha256_of
 from tests.conftest import SAMPLE_DIR, drop_sample_files
+from tests.sources.programme_records.helpers import hard_link_to_a_machine_file
 
 INGEST = "ingest_programme_records"
 
@@ -101,7 +102,7 @@ def test_links_are_journalled_and_never_followed(defs, instance, settings):
 def test_a_hard_link_is_journalled_and_never_read(defs, instance, settings):
     folder = settings.landing_dir / "acme"
     folder.mkdir()
-    os.link("/etc/passwd", folder / "passwd.csv")
+    hard_link_to_a_machine_file(folder / "passwd.csv", settings.landing_dir.parent / "outside")
     assert ingest_requests(tick_landing_sensor(defs, instance)) == []
     record = journal(settings)["acme/passwd.csv"]
     assert record["outcome"] == "ignored" and "hard link" in record["reason"]

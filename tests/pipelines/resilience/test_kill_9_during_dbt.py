@@ -4,8 +4,12 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import deliver_one_record
 from tests.pipelines.resilience.runs import SAMPLE_PROGRAMMES, published_programmes, run_cli
+
+pytestmark = pytest.mark.heavy
 
 
 def test_kill_9_during_dbt_then_a_new_run_succeeds(env):

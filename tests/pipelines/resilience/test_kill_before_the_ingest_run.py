@@ -4,10 +4,14 @@ lost."""
 
 from pathlib import Path
 
+import pytest
+
 from pipelines.make_run.driver import WAITING_FOR_ANOTHER_RUN
 from sources.programme_records import faults
 from tests.conftest import deliver_one_record
 from tests.pipelines.resilience.runs import SAMPLE_PROGRAMMES, published_programmes, run_cli
+
+pytestmark = pytest.mark.heavy
 
 
 def test_a_run_killed_before_its_ingest_run_leaves_the_delivery_to_the_next(env):

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import deliver_one_record
 from tests.pipelines.resilience.runs import (
     HOLD_SCRIPT,
@@ -12,6 +14,8 @@ from tests.pipelines.resilience.runs import (
     published_programmes,
     run_cli,
 )
+
+pytestmark = pytest.mark.heavy
 
 
 def test_a_reader_holding_the_live_file_delays_but_does_not_lose_a_load(env):

@@ -3,10 +3,13 @@
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.make_run.driver import WAITING_FOR_ANOTHER_RUN
 from tests.conftest import deliver_one_record
 from tests.pipelines.resilience.runs import SAMPLE_PROGRAMMES, published_programmes, run_cli
+
+pytestmark = pytest.mark.heavy
 
 
 def test_two_runs_started_together_both_succeed_with_nothing_lost(env):

@@ -4,12 +4,12 @@ local port, for the sector-plans pipeline tests."""
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import pytest
 
 from pipelines.definitions import build_definitions
 from pipelines.settings import Settings
 from sources.static_server import serve_folder
+from tests.pipelines.in_memory import in_memory_instance
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEMO_SITE = REPO_ROOT / "sample_data" / "sector_plans" / "site"
@@ -63,7 +63,5 @@ def all_plans(tmp_path_factory, served_site):
     root = tmp_path_factory.mktemp("plans_all")
     with pytest.MonkeyPatch.context() as patch:
         settings = plan_env(root, patch, base_url, all_countries=True)
-        with dg.instance_for_test(
-            overrides={"concurrency": {"pools": {"default_limit": 1}}}
-        ) as instance:
+        with in_memory_instance({"concurrency": {"pools": {"default_limit": 1}}}) as instance:
             yield settings, build_definitions(settings), instance

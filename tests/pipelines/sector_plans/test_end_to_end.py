@@ -11,6 +11,8 @@ from pipelines.sector_plans.local import tick_catalogue_sensor
 from pipelines.warehouse.dbt_assets import warehouse_dbt_assets
 from pipelines.warehouse.publish import published_warehouse
 
+pytestmark = pytest.mark.heavy
+
 HONDURAS = "HND/plan-estrategico-del-sector-educacion-2018-2030"
 MOZAMBIQUE = "MOZ/plano-estrategico-da-educacao-2020-2029"
 GOOD = {

@@ -26,6 +26,8 @@ from sources.static_server import serve_folder
 from tests.dbt.run_dbt import dbt, query
 from tests.sources.sector_plans.conftest import SAMPLE_DIR, SITE_DIR
 
+pytestmark = pytest.mark.heavy
+
 MARTS = ("mart_country_theme_matrix", "mart_theme_coding_quality")
 REVIEWS_HEADER = ["mention_id", "decision", "reviewer", "reviewed_at", "note"]
 NOT_A_MENTION_ID = "3f1c-not-a-mention"

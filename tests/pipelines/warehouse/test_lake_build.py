@@ -7,6 +7,7 @@ nothing: readers stay on the snapshot published before it."""
 
 import dagster as dg
 import duckdb
+import pytest
 
 from pipelines.definitions import build_definitions
 from pipelines.make_run.driver import build, ingest, record_entries, tick_landing_sensor
@@ -15,6 +16,9 @@ from pipelines.warehouse import lake
 from pipelines.warehouse.dbt_assets import warehouse_dbt_assets
 from pipelines.warehouse.publish import published_warehouse
 from tests.conftest import drop_sample_files
+from tests.pipelines.in_memory import in_memory_instance
+
+pytestmark = pytest.mark.heavy
 
 MARTS = [dg.AssetKey(["marts", m]) for m in ("dim_programme", "fct_programme_actor")]
 DELIVERED = ("ghana_and_partners.json", "late_submissions_2024.csv")  # 10 + 3 good rows
@@ -33,7 +37,7 @@ def test_ingest_build_and_publish_through_dagster_on_the_lake(settings, new_lake
     monkeypatch.setenv("DBT_INDIRECT_SELECTION", "cautious")
     defs = build_definitions(Settings.from_env())
     drop_sample_files(settings.landing_dir, *DELIVERED)
-    with dg.instance_for_test() as instance:
+    with in_memory_instance() as instance:
         requests = tick_landing_sensor(defs, instance).run_requests
         ingests = [r for r in requests if r.job_name == "ingest_programme_records"]
         assert len(ingests) == len(DELIVERED)

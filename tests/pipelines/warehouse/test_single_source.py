@@ -21,9 +21,12 @@ from sources.literature.loader import load_literature_pages
 from sources.sector_plans.catalogue import load_catalogue_export
 from tests.dbt.literature_build import DEMO as LITERATURE_DEMO
 from tests.pipelines.end_to_end.pipeline import marts_and_upstream_keys
+from tests.pipelines.in_memory import in_memory_instance
 from tests.pipelines.sector_plans.conftest import plan_env
 from tests.sources.programme_records.helpers import load as load_programme_records
 from tests.sources.sector_plans.conftest import BASE_URL, REPO_ROOT, shared_data_dir
+
+pytestmark = pytest.mark.heavy
 
 PROGRAMME_SAMPLE = REPO_ROOT / "sample_data" / "programme_records" / "ghana_and_partners.json"
 REAL_CATALOGUE = shared_data_dir() / "planipolis" / "cgd_sector_plan_metadata.csv"
@@ -75,7 +78,7 @@ def _publish_alone(tmp_path, monkeypatch, load, builds_dir):
         con.close()
     defs = build_definitions(settings)
     monkeypatch.setenv("DBT_INDIRECT_SELECTION", "cautious")
-    with dg.instance_for_test() as instance:
+    with in_memory_instance() as instance:
         keys = marts_and_upstream_keys(defs, CORE_MARTS)
         result = build(defs, instance, log_level="ERROR", asset_keys=keys)
     evaluations = result.get_asset_check_evaluations()

@@ -7,7 +7,6 @@ and the message."""
 
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 import yaml
@@ -16,6 +15,7 @@ from pipelines.definitions import build_definitions
 from pipelines.worldbank.local import DEMO_CASSETTE, run_worldbank
 from sources.cassette_server import load_cassette
 from sources.worldbank.config import load_indicators
+from tests.pipelines.in_memory import in_memory_instance
 
 ARCHIVED = "SE.SEC.TCAQ.ZS"
 
@@ -44,9 +44,7 @@ def demo(tmp_path_factory):
         from pipelines.settings import Settings
 
         settings = Settings.from_env()
-        with dg.instance_for_test(
-            overrides={"concurrency": {"pools": {"default_limit": 1}}}
-        ) as instance:
+        with in_memory_instance({"concurrency": {"pools": {"default_limit": 1}}}) as instance:
             defs = build_definitions(settings)
             first = run_worldbank(defs, instance, "ERROR")
             yield settings, defs, instance, first

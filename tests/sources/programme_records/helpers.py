@@ -1,6 +1,8 @@
 """Build programme-records files for tests."""
 
+import errno
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -122,3 +124,18 @@ def load(
         audit=audit,
         reference_year=reference_year,
     )
+
+
+def hard_link_to_a_machine_file(link: Path, outside: Path) -> Path:
+    """A hard link at `link` to /etc/passwd; where the temp folder is on another filesystem
+    (tmpfs, tests/conftest.py), to a copy of it in `outside` (a folder outside landing)."""
+    try:
+        os.link("/etc/passwd", link)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        outside.mkdir(parents=True, exist_ok=True)
+        target = outside / "passwd"
+        target.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+        os.link(target, link)
+    return link

@@ -14,6 +14,7 @@ from sources.programme_records.landing import (
     scan_landing,
     settle_wait,
 )
+from tests.sources.programme_records.helpers import hard_link_to_a_machine_file
 
 
 def outcomes(landing, settle=0.0):
@@ -88,15 +89,16 @@ def test_settle_wait_is_the_time_until_the_youngest_file_settles(tmp_path):
 def test_only_regular_files_with_one_link_owned_by_the_landing_owner_are_read(tmp_path):
     import socket
 
-    org = tmp_path / "acme"
-    org.mkdir()
+    landing = tmp_path / "landing"
+    org = landing / "acme"
+    org.mkdir(parents=True)
     (org / "records.csv").write_text("x")
-    os.link("/etc/passwd", org / "passwd.csv")  # a hard link to a file of the machine
+    hard_link_to_a_machine_file(org / "passwd.csv", tmp_path / "outside")
     os.mkfifo(org / "pipe.csv")
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(org / "sock.csv"))
     (org / "empty.json").write_bytes(b"")
-    found = outcomes(tmp_path)
+    found = outcomes(landing)
     server.close()
     assert found["acme/records.csv"] == ("file", TO_LOAD, None)
     assert found["acme/passwd.csv"][:2] == ("file", IGNORED)
@@ -108,9 +110,7 @@ def test_only_regular_files_with_one_link_owned_by_the_landing_owner_are_read(tm
     )
     assert found["acme/sock.csv"] == ("other", IGNORED, "a socket; only regular files are read")
     assert found["acme/empty.json"] == ("file", REJECTED, "the file is empty (0 bytes)")
-    other_owner = {
-        e.entry_path: e.reason for e in scan_landing(tmp_path, owner_uid=os.getuid() + 1)
-    }
+    other_owner = {e.entry_path: e.reason for e in scan_landing(landing, owner_uid=os.getuid() + 1)}
     assert "not by the landing folder's owner" in other_owner["acme/records.csv"]
 
 
