@@ -6,7 +6,6 @@ pictures in the UI (Markdown metadata with the PNG embedded) and the paths of it
 from __future__ import annotations
 
 import base64
-import io
 import time
 
 import dagster as dg
@@ -18,7 +17,6 @@ from .resources import ReportsResource
 
 PUBLISHED = dg.AssetKey(["published", "warehouse"])
 GROUP = "reports"
-PREVIEW_DPI = 60  # the UI preview; the files are drawn at charts.PNG_DPI
 
 FOCUS_SQL = """
     SELECT p.* FROM marts.mart_country_profile AS p
@@ -26,21 +24,20 @@ FOCUS_SQL = """
 """
 
 
-def _preview(figure) -> str:
-    """Markdown with the figure embedded as a small PNG (the Dagster UI renders it)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=PREVIEW_DPI, bbox_inches="tight")
-    return f"![preview](data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()})"
+def _preview(picture: charts.Picture) -> str:
+    """Markdown with the picture embedded as a small PNG (the Dagster UI renders it)."""
+    png = charts.preview_png(picture.png)
+    return f"![preview](data:image/png;base64,{base64.b64encode(png).decode()})"
 
 
-def _picture_result(items: list[tuple[str, object, charts.Picture]], started: float):
+def _picture_result(items: list[tuple[str, charts.Picture]], started: float):
     """Metadata: every picture as a Markdown preview, its PNG/SVG paths, the render time."""
     metadata = {
         "pictures": len(items),
         "render_seconds": round(time.perf_counter() - started, 2),
     }
-    for name, figure, picture in items:
-        metadata[f"{name}"] = dg.MetadataValue.md(_preview(figure))
+    for name, picture in items:
+        metadata[f"{name}"] = dg.MetadataValue.md(_preview(picture))
         metadata[f"{name} png"] = dg.MetadataValue.path(str(picture.png))
         metadata[f"{name} svg"] = dg.MetadataValue.path(str(picture.svg))
     return dg.MaterializeResult(metadata=metadata)
@@ -123,7 +120,7 @@ def evidence_map_heatmap(reports: ReportsResource) -> dg.MaterializeResult:
         concepts = _concepts(con)
     figure = charts.evidence_heatmap(evidence, concepts)
     picture = charts.save(figure, reports.folder / "evidence_map")
-    return _picture_result([("evidence map", figure, picture)], started)
+    return _picture_result([("evidence map", picture)], started)
 
 
 @dg.asset(
@@ -152,7 +149,7 @@ def indicator_trend_charts(reports: ReportsResource) -> dg.MaterializeResult:
             indicators,
         )
         base = reports.folder / f"indicator_trends_{profile.country_code}"
-        items.append((f"{profile.country_name} trends", figure, charts.save(figure, base)))
+        items.append((f"{profile.country_name} trends", charts.save(figure, base)))
     return _picture_result(items, started)
 
 
@@ -198,7 +195,7 @@ def country_profile_pages(reports: ReportsResource) -> dg.MaterializeResult:
             evidence[evidence.country_code == code],
         )
         base = reports.folder / f"country_profile_{code}"
-        items.append((f"{profile.country_name} profile", figure, charts.save(figure, base)))
+        items.append((f"{profile.country_name} profile", charts.save(figure, base)))
     return _picture_result(items, started)
 
 

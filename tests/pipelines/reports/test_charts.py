@@ -3,12 +3,14 @@ panel with the country and both medians, every concept a column, and an offline 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from PIL import Image
 
 from pipelines.reports import charts, html_index
 
@@ -78,6 +80,12 @@ def test_trends_draw_each_indicator_with_both_medians(out):
     assert pd.isna(income[:3]).all() and pd.notna(income[3:]).all()
     picture = charts.save(figure, out / "indicator_trends_GHA")
     assert picture.png.stat().st_size > 10_000 and picture.svg.read_text().startswith("<?xml")
+    with (
+        Image.open(picture.png) as png,
+        Image.open(io.BytesIO(charts.preview_png(picture.png))) as small,
+    ):
+        scale = charts.PREVIEW_DPI / charts.PNG_DPI  # the UI preview: the PNG scaled down
+        assert small.size == (round(png.width * scale), round(png.height * scale))
 
 
 def test_heatmap_has_a_column_per_concept_and_a_row_per_country(out):
