@@ -220,6 +220,16 @@ def test_programme_marts_built_on_the_lake_from_direct_loads_equal_the_embedded_
     local = duckdb.connect(str(embedded), read_only=True)
     try:
         assert published.execute("SELECT count(*) FROM raw.programme_records").fetchone()[0] == 42
+        nullable = published.execute(  # the contract's NOT NULL holds on the lake too
+            """SELECT column_name, is_nullable FROM duckdb_columns()
+               WHERE schema_name = 'marts' AND table_name = 'dim_programme'
+               AND column_name IN ('programme_sk', 'programme_ref', 'end_year')"""
+        ).fetchall()
+        assert sorted(set(nullable)) == [
+            ("end_year", True),
+            ("programme_ref", False),
+            ("programme_sk", False),
+        ]
         for mart in PROGRAMME_MARTS:
             rows = _rows(published, mart)
             assert rows, mart

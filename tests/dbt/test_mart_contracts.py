@@ -36,6 +36,22 @@ def test_every_mart_has_an_enforced_contract_with_a_type_per_column():
         assert model.get("columns") and not untyped, f"{mart}: no data_type for {untyped}"
 
 
+def test_no_dbt_test_repeats_a_not_null_constraint():
+    """The contract's NOT NULL is enforced when the table is created (on the embedded file and on
+    the lake: macros/lake_table_columns.sql), so a not_null test on such a column could never
+    fail; the `unique` tests beside PRIMARY KEY stay (the lake has no key constraints)."""
+    repeated = []
+    for mart, model in _mart_yaml().items():
+        for column in model.get("columns", []):
+            constraints = {c["type"] for c in column.get("constraints", [])}
+            tests = [
+                t if isinstance(t, str) else next(iter(t)) for t in column.get("data_tests", ())
+            ]
+            if "not_null" in constraints and "not_null" in tests:
+                repeated.append(f"{mart}.{column['name']}")
+    assert not repeated
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """A copy of the dbt project with its own warehouse, holding the codebook_actors seed."""
@@ -82,6 +98,15 @@ def test_a_column_that_changes_type_fails_the_build(project):
     result = _run_dim_actor(project, changed)
     assert not result.success
     assert "contract" in str(result.result).lower() + str(result.exception).lower()
+
+
+def test_a_null_in_a_not_null_column_fails_the_build(project):
+    null_one = "    nullif(actor_code, 'teachers') as actor_code,"
+    changed = ORIGINAL.replace("    actor_code,", null_one)
+    assert changed != ORIGINAL
+    result = _run_dim_actor(project, changed)
+    assert not result.success
+    assert "not null constraint failed" in str(result.result).lower()
 
 
 def test_a_column_that_disappears_fails_the_build(project):
