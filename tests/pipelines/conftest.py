@@ -8,9 +8,9 @@ from tests.pipelines.sample_run import copy_sample_run, sample_run
 
 
 @pytest.fixture(scope="session")
-def sample_run_dir(session_dir) -> Path:
+def sample_run_dir(session_dir, worker_builds_dir) -> Path:
     """The bundled sample after one whole pipeline run; read it, never write it (copy it)."""
-    return sample_run(session_dir)
+    return sample_run(session_dir, worker_builds_dir)
 
 
 @pytest.fixture(scope="session")

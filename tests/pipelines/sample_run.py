@@ -51,7 +51,7 @@ def _digest(outcome) -> dict:
     }
 
 
-def _build(root: Path) -> None:
+def _build(root: Path, builds_dir: Path) -> None:
     from pipelines.definitions import build_definitions
     from pipelines.make_run.driver import run_pipeline
     from pipelines.settings import Settings
@@ -59,7 +59,7 @@ def _build(root: Path) -> None:
     home = root / HOME
     home.mkdir()
     shutil.copyfile(REPO_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = sample_env(root)
+    env = {**sample_env(root), "LT_BUILDS_DIR": str(builds_dir)}
     with (
         dg.instance_for_test(overrides=CONCURRENCY, temp_dir=str(home)) as instance,
         pytest.MonkeyPatch.context() as patch,
@@ -74,9 +74,10 @@ def _build(root: Path) -> None:
     (root / OUTCOME).write_text(json.dumps(_digest(outcome), indent=1), encoding="utf-8")
 
 
-def sample_run(shared_dir: Path) -> Path:
-    """The folder of the session's sample run (built by whichever worker asks first)."""
-    return built_once(shared_dir, "sample_run", _build)
+def sample_run(shared_dir: Path, builds_dir: Path) -> Path:
+    """The folder of the session's sample run (built by whichever worker asks first, in its
+    builds folder: its copies then start from the dbt parse state that build left there)."""
+    return built_once(shared_dir, "sample_run", lambda root: _build(root, builds_dir))
 
 
 def copy_sample_run(source: Path, root: Path, builds_dir: Path) -> dict[str, str]:

@@ -57,11 +57,14 @@ def served_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def all_plans(tmp_path_factory, served_site):
-    """Definitions and an instance loading the whole catalogue from the served copy."""
+def all_plans(tmp_path_factory, served_site, worker_builds_dir):
+    """Definitions and an instance loading the whole catalogue from the served copy (building
+    in the test worker's builds folder: its dbt parse state, tests/pipelines/conftest.py)."""
     _, base_url = served_site
     root = tmp_path_factory.mktemp("plans_all")
     with pytest.MonkeyPatch.context() as patch:
-        settings = plan_env(root, patch, base_url, all_countries=True)
+        plan_env(root, patch, base_url, all_countries=True)
+        patch.setenv("LT_BUILDS_DIR", str(worker_builds_dir))
+        settings = Settings.from_env()
         with in_memory_instance({"concurrency": {"pools": {"default_limit": 1}}}) as instance:
             yield settings, build_definitions(settings), instance

@@ -58,13 +58,6 @@ def _programme_records(con):
     assert load_programme_records(con, PROGRAMME_SAMPLE).rows_loaded > 0
 
 
-@pytest.fixture(scope="module")
-def builds_dir(tmp_path_factory):
-    """One builds folder for the warehouses: dbt parses the project once (its parse
-    state is kept there) and the later builds parse nothing."""
-    return tmp_path_factory.mktemp("builds")
-
-
 def _publish_alone(tmp_path, monkeypatch, load, builds_dir):
     plan_env(tmp_path, monkeypatch, "http://127.0.0.1:9", all_countries=True)
     monkeypatch.setenv("LT_BUILDS_DIR", str(builds_dir))
@@ -112,8 +105,10 @@ def _literature_and_plans(con):
     ],
     ids=["literature_and_plans_only", "programme_records_only"],
 )
-def test_each_source_alone_builds_and_publishes(tmp_path, monkeypatch, load, marts, builds_dir):
-    result, failed, published = _publish_alone(tmp_path, monkeypatch, load, builds_dir)
+def test_each_source_alone_builds_and_publishes(
+    tmp_path, monkeypatch, load, marts, worker_builds_dir
+):
+    result, failed, published = _publish_alone(tmp_path, monkeypatch, load, worker_builds_dir)
     assert result.success, failed
     assert not {name for name, severity in failed if severity == "ERROR"}
     assert published.is_file()
