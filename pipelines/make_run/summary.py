@@ -28,12 +28,8 @@ def summarise(warehouse_path: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> 
     except (WarehouseLocked, duckdb.Error) as exc:
         return f"Warehouse: {warehouse_path} could not be read for the summary: {exc}"
     try:
-        marts = con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
-        ).fetchall()
         lines = [f"Warehouse: {warehouse_path}", "Marts (rows):"]
-        for (name,) in marts:
-            count = con.execute(f"SELECT count(*) FROM marts.{name}").fetchone()[0]
+        for name, count in _mart_row_counts(con):
             lines.append(f"  marts.{name:<28} {count:>6}")
         files = con.execute(
             f"SELECT status, count(*), sum(rows_loaded), sum(rows_quarantined) FROM {FILES_TABLE} "
@@ -132,13 +128,18 @@ def published_totals(published: Path, live: Path) -> str:
     except (WarehouseLocked, duckdb.Error) as exc:
         return f"published: {published} (its totals could not be read from {live}: {exc})"
     try:
-        marts = [
-            row[0]
-            for row in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'"
-            ).fetchall()
-        ]
-        rows = sum(con.execute(f"SELECT count(*) FROM marts.{m}").fetchone()[0] for m in marts)
+        counts = _mart_row_counts(con)
     finally:
         con.close()
-    return f"published: {len(marts)} marts, {rows:,} rows in {published} (+ parquet/)"
+    rows = sum(count for _, count in counts)
+    return f"published: {len(counts)} marts, {rows:,} rows in {published} (+ parquet/)"
+
+
+def _mart_row_counts(con) -> list[tuple[str, int]]:
+    """(mart, rows) for every table in the marts schema, by name."""
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
+    ).fetchall()
+    return [
+        (name, con.execute(f"SELECT count(*) FROM marts.{name}").fetchone()[0]) for (name,) in names
+    ]
